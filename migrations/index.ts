@@ -1,0 +1,22 @@
+/**
+ * The migrations, in order, as a knex migration source. Listing them statically (not
+ * reading the folder) lets the same migrations run under tsx, vitest and a bundler.
+ */
+import type { Knex } from 'knex'
+import * as divisions from './20261123_0001_divisions.js'
+import * as network from './20261123_0002_network.js'
+import * as auditLog from './20261123_0003_audit_log.js'
+
+type Migration = { name: string; up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> }
+
+export const migrations: Migration[] = [
+  { name: '20261123_0001_divisions', ...divisions },
+  { name: '20261123_0002_network', ...network },
+  { name: '20261123_0003_audit_log', ...auditLog },
+]
+
+export const migrationSource: Knex.MigrationSource<Migration> = {
+  getMigrations: async () => migrations,
+  getMigrationName: (m) => m.name,
+  getMigration: async (m) => m,
+}

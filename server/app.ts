@@ -1,0 +1,40 @@
+/** The Express application: JSON API under /api, the built web UI at /. */
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import express, { type Express } from 'express'
+import type { Database } from './db/connection.js'
+import { errorHandler, notFoundHandler } from './http/problem.js'
+import { openApiDocument } from './openapi.js'
+import { divisionRoutes } from './routes/divisions.js'
+import { healthRoutes } from './routes/health.js'
+import { networkRoutes } from './routes/network.js'
+import { ruleRoutes } from './routes/rules.js'
+
+const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist')
+
+/** Builds the app on an open, migrated database. */
+export function createApp(db: Database, opts: { serveWeb?: boolean } = {}): Express {
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('query parser', 'simple')
+  app.use('/api', express.json({ limit: '1mb' }))
+
+  const openapi = openApiDocument()
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openapi)
+  })
+  app.use(healthRoutes(db))
+  app.use(divisionRoutes(db.knex))
+  app.use(networkRoutes(db.knex))
+  app.use(ruleRoutes(db.knex))
+  app.use('/api', notFoundHandler)
+
+  if (opts.serveWeb !== false && fs.existsSync(path.join(webDist, 'index.html'))) {
+    app.use(express.static(webDist, { index: 'index.html', maxAge: '1h' }))
+    // Client-side routes fall back to the app shell.
+    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(webDist, 'index.html')))
+  }
+  app.use(errorHandler)
+  return app
+}

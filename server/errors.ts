@@ -1,0 +1,33 @@
+/**
+ * Typed domain errors, mapped once (server/http/problem.ts) to RFC 7807 problem JSON.
+ * Services and routes throw these; anything else is an internal error (500, logged).
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail)
+  }
+}
+
+/** The caller sent something malformed; `field` names the offending parameter. */
+export class BadRequest extends HttpError {
+  constructor(detail: string, field?: string, extra: Record<string, unknown> = {}) {
+    super(400, 'Bad Request', detail, field ? { field, ...extra } : extra)
+  }
+}
+
+export class NotFound extends HttpError {
+  constructor(detail: string) {
+    super(404, 'Not Found', detail)
+  }
+}
+
+export class Conflict extends HttpError {
+  constructor(detail: string, extra: Record<string, unknown> = {}) {
+    super(409, 'Conflict', detail, extra)
+  }
+}

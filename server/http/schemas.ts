@@ -1,0 +1,152 @@
+/**
+ * Response shapes of the API as zod schemas. They generate the OpenAPI document
+ * (server/openapi.ts) and the contract tests parse real responses with them, so the
+ * document cannot drift from what the server sends.
+ */
+import { z } from 'zod'
+import { SPECIAL_GROUPS } from '../../solver/policy.js'
+
+const Level = z.enum(['city', 'county', 'town', 'village'])
+const Position = z.array(z.number()).min(2).max(3)
+const Geometry = z.object({ type: z.string(), coordinates: z.array(z.unknown()) }).loose()
+const Text = z.object({ zh: z.string(), en: z.string() })
+
+export const SpecialGroupCounts = z.object(Object.fromEntries(SPECIAL_GROUPS.map((g) => [g, z.number().int().min(0)])))
+
+export const Summary = z.object({
+  villages: z.number().int().min(0),
+  population: z.number().int().min(0),
+  specialGroups: SpecialGroupCounts,
+  stations: z.number().int().min(0),
+  gridUnits: z.number().int().min(0),
+  servicePoints: z.number().int().min(0),
+  workers: z.number().int().min(0),
+  stationWorkers: z.number().int().min(0),
+  pointWorkers: z.number().int().min(0),
+})
+
+export const Health = z.object({
+  status: z.literal('ok'),
+  database: z.enum(['embedded', 'postgres']),
+  postgis: z.string(),
+  dataVersion: z.number().int().min(0),
+})
+
+export const DivisionRow = z.object({
+  code: z.string(),
+  name: z.string(),
+  level: Level,
+  parentCode: z.string().nullable(),
+  population: z.number().int().min(0),
+})
+
+export const DivisionList = z.object({ divisions: z.array(DivisionRow) })
+
+export const DivisionDetail = DivisionRow.extend({
+  childLevel: Level.nullable(),
+  children: z.number().int().min(0),
+  summary: Summary,
+})
+
+const featureCollection = <P extends z.ZodType>(properties: P, geometry: z.ZodType = Geometry) =>
+  z.object({
+    type: z.literal('FeatureCollection'),
+    features: z.array(z.object({ type: z.literal('Feature'), id: z.string(), geometry, properties })),
+  })
+
+export const DivisionChildren = featureCollection(
+  Summary.extend({ code: z.string(), name: z.string(), level: Level, parentCode: z.string().nullable() }),
+)
+
+export const Villages = featureCollection(
+  SpecialGroupCounts.extend({
+    code: z.string(),
+    name: z.string(),
+    townCode: z.string(),
+    population: z.number().int().min(0),
+    gridUnitId: z.string().nullable(),
+    servicePointId: z.string().nullable(),
+  }),
+)
+
+export const Stations = featureCollection(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    townCode: z.string(),
+    adminPosts: z.number().int().min(0),
+    servicePosts: z.number().int().min(0),
+    gridUnits: z.number().int().min(0),
+    supervisorId: z.string().nullable(),
+  }),
+)
+
+export const GridUnits = featureCollection(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    stationId: z.string(),
+    townCode: z.string(),
+    villageCodes: z.array(z.string()),
+  }),
+  Geometry.nullable(),
+)
+
+export const ServicePoints = featureCollection(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    gridUnitId: z.string(),
+    stationId: z.string(),
+    villageCode: z.string(),
+    townCode: z.string(),
+    workers: z.number().int().min(0),
+  }),
+)
+
+export const Workers = featureCollection(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    post: z.enum(['station', 'point']),
+    stationId: z.string(),
+    servicePointId: z.string().nullable(),
+    townCode: z.string(),
+    certified: z.boolean(),
+    specialty: z.string().nullable(),
+    hiredOn: z.string().nullable(),
+  }),
+  Geometry.nullable(),
+)
+
+export const Supervisors = featureCollection(
+  z.object({ id: z.string(), name: z.string(), countyCode: z.string(), stationIds: z.array(z.string()) }),
+)
+
+export const RuleCheck = z.object({
+  within: z.string(),
+  violations: z.array(
+    z
+      .object({
+        rule: z.enum([
+          'station_admin_min',
+          'town_service_posts_min',
+          'village_uncovered',
+          'point_unstaffed',
+          'station_grid_units_range',
+          'supervisor_stations_range',
+          'station_unsupervised',
+        ]),
+        code: z.string(),
+        source: z.string(),
+        message: Text,
+      })
+      .loose(),
+  ),
+})
+
+export const Problem = z
+  .object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), field: z.string().optional() })
+  .loose()
+
+export { Position }

@@ -1,0 +1,39 @@
+/** Entry point of `npm start`: open the database, migrate, seed the demo if empty, serve. */
+import { createApp } from './app.js'
+import { readConfig } from './config.js'
+import { openDatabase } from './db/connection.js'
+import { migrateLatest } from './db/migrate.js'
+import { hasDivisions } from './repositories/meta.repository.js'
+import { seedDemo } from './services/seed.service.js'
+
+const config = readConfig()
+const started = performance.now()
+const log = (msg: string) => console.log(`[shuangbai] ${msg}`)
+
+log(config.databaseUrl ? 'database: PostgreSQL (DATABASE_URL)' : `database: embedded PGlite in ${config.dataDir}`)
+const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+const applied = await migrateLatest(db.knex)
+if (applied.length) log(`migrations applied: ${applied.join(', ')}`)
+
+if (config.seedDemo && !(await hasDivisions(db.knex))) {
+  log(`empty database: seeding the synthetic demo of city ${config.demoCity} (set SEED_DEMO=0 to start empty)`)
+  const report = await seedDemo(db.knex, { city: config.demoCity })
+  log(`seeded ${JSON.stringify(report.counts)} in ${report.generateMs + report.insertMs} ms`)
+}
+
+const app = createApp(db)
+const server = app.listen(config.port, () => {
+  log(`ready in ${Math.round(performance.now() - started)} ms: http://localhost:${config.port}`)
+})
+
+let stopping = false
+async function shutdown(signal: string) {
+  if (stopping) return
+  stopping = true
+  log(`${signal}: closing`)
+  server.close()
+  await db.close()
+  process.exit(0)
+}
+process.on('SIGINT', () => void shutdown('SIGINT'))
+process.on('SIGTERM', () => void shutdown('SIGTERM'))

@@ -1,0 +1,85 @@
+/**
+ * The OpenAPI 3.1 document of the API, built from the zod schemas the contract tests
+ * check real responses against (server/http/schemas.ts).
+ */
+import { z } from 'zod'
+import * as S from './http/schemas.js'
+
+type Schema = z.ZodType
+const json = (schema: Schema, type = 'application/json') => ({ content: { [type]: { schema: z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) } } })
+const problem = (description: string) => ({ description, ...json(S.Problem, 'application/problem+json') })
+
+const codeParam = {
+  name: 'code',
+  in: 'path',
+  required: true,
+  description: 'Division code: city 4 digits, county 6, town 9, village 12 (统计用区划代码)',
+  schema: { type: 'string', pattern: '^\\d{4}(\\d{2}(\\d{3}(\\d{3})?)?)?$' },
+}
+const withinParam = { ...codeParam, name: 'within', in: 'query', description: 'Only entities in this division (code)' }
+
+const listOp = (summary: string, schema: Schema) => ({
+  get: {
+    summary,
+    parameters: [withinParam],
+    responses: {
+      200: { description: 'GeoJSON FeatureCollection', ...json(schema, 'application/geo+json') },
+      400: problem('within missing or malformed'),
+      404: problem('no such division'),
+    },
+  },
+})
+
+/** The API as documented; `paths` keys use OpenAPI `{param}` syntax. */
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Shuangbai Grid API',
+      version: '0.1.0',
+      description: 'Grid management and staff allocation for the Guangdong Shuangbai social-work programme.',
+    },
+    paths: {
+      '/api/health': {
+        get: { summary: 'Liveness, database kind, PostGIS version, data version', responses: { 200: { description: 'OK', ...json(S.Health) } } },
+      },
+      '/api/openapi.json': {
+        get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1 document' } } },
+      },
+      '/api/divisions': {
+        get: { summary: 'Top-level divisions (cities)', responses: { 200: { description: 'OK', ...json(S.DivisionList) } } },
+      },
+      '/api/divisions/{code}': {
+        get: {
+          summary: 'A division with the number of its children and its summary',
+          parameters: [codeParam],
+          responses: { 200: { description: 'OK', ...json(S.DivisionDetail) }, 400: problem('malformed code'), 404: problem('no such division') },
+        },
+      },
+      '/api/divisions/{code}/children': {
+        get: {
+          summary: "A division's children as GeoJSON with their summaries",
+          parameters: [codeParam],
+          responses: {
+            200: { description: 'GeoJSON FeatureCollection', ...json(S.DivisionChildren, 'application/geo+json') },
+            400: problem('malformed code'),
+            404: problem('no such division'),
+          },
+        },
+      },
+      '/api/villages': listOp('Villages with population, special groups, grid unit and service point', S.Villages),
+      '/api/stations': listOp('Stations with their posts and grid units', S.Stations),
+      '/api/grid-units': listOp('Grid units with their villages (geometry: their union)', S.GridUnits),
+      '/api/service-points': listOp('Service points with their workers count', S.ServicePoints),
+      '/api/workers': listOp('Workers with their posts (geometry: home)', S.Workers),
+      '/api/supervisors': listOp('Supervisors and their stations (geometry: base)', S.Supervisors),
+      '/api/rules/check': {
+        get: {
+          summary: 'Programme-rule violations within a division',
+          parameters: [withinParam],
+          responses: { 200: { description: 'OK', ...json(S.RuleCheck) }, 400: problem('within missing or malformed'), 404: problem('no such division') },
+        },
+      },
+    },
+  }
+}

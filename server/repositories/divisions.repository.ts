@@ -1,0 +1,136 @@
+/** Divisions and their aggregate summaries (villages, population, groups, network). */
+import type { Knex } from 'knex'
+import type { MultiPolygon } from 'geojson'
+import type { DivisionLevel } from '../../geodata/types.js'
+import { SPECIAL_GROUPS, type SpecialGroupCounts } from '../../solver/policy.js'
+import { CODE_LENGTH, under } from './scope.js'
+
+export interface DivisionRow {
+  code: string
+  name: string
+  level: DivisionLevel
+  parentCode: string | null
+  population: number
+}
+
+export interface DivisionSummary {
+  villages: number
+  population: number
+  specialGroups: SpecialGroupCounts
+  stations: number
+  gridUnits: number
+  servicePoints: number
+  workers: number
+  stationWorkers: number
+  pointWorkers: number
+}
+
+const groupSums = SPECIAL_GROUPS.map((g) => `coalesce(sum(g.${g}), 0)::int as ${g}`).join(', ')
+
+/** One division by code, or null. */
+export async function findDivision(knex: Knex, code: string): Promise<DivisionRow | null> {
+  const row = await knex('divisions')
+    .select('code', 'name', 'level', 'parent_code as parentCode', 'population')
+    .where({ code })
+    .first()
+  return row ?? null
+}
+
+/** The divisions without a parent (cities). */
+export async function listRoots(knex: Knex): Promise<DivisionRow[]> {
+  return knex('divisions')
+    .select('code', 'name', 'level', 'parent_code as parentCode', 'population')
+    .whereNull('parent_code')
+    .orderBy('code')
+}
+
+/** Number of direct children of a division. */
+export async function countChildren(knex: Knex, code: string): Promise<number> {
+  const row = await knex('divisions').where({ parent_code: code }).count<{ n: number }[]>('* as n').first()
+  return Number(row?.n ?? 0)
+}
+
+/**
+ * Summaries of every division of code length `keyLength` under `scope`, keyed by code:
+ * villages, population, special groups, stations, grid units, points and workers.
+ * With keyLength = the scope's own length it summarises the scope itself.
+ */
+export async function summariesByKey(knex: Knex, scope: string, keyLength: number): Promise<Map<string, DivisionSummary>> {
+  const like = under(scope)
+  const [villages, stations, units, points, workers] = await Promise.all([
+    knex.raw(
+      `select left(d.code, ?) as k, count(*)::int as villages, coalesce(sum(d.population), 0)::int as population, ${groupSums}
+         from divisions d left join village_special_groups g on g.village_code = d.code
+        where d.level = 'village' and d.code like ? group by 1`,
+      [keyLength, like],
+    ),
+    knex.raw(`select left(town_code, ?) as k, count(*)::int as n from stations where town_code like ? group by 1`, [keyLength, like]),
+    knex.raw(`select left(town_code, ?) as k, count(*)::int as n from grid_units where town_code like ? group by 1`, [keyLength, like]),
+    knex.raw(
+      `select left(s.town_code, ?) as k, count(*)::int as n
+         from service_points p join stations s on s.id = p.station_id where s.town_code like ? group by 1`,
+      [keyLength, like],
+    ),
+    knex.raw(
+      `select left(s.town_code, ?) as k,
+              count(*) filter (where w.post = 'station')::int as station_workers,
+              count(*) filter (where w.post = 'point')::int as point_workers
+         from workers w join stations s on s.id = w.station_id where s.town_code like ? group by 1`,
+      [keyLength, like],
+    ),
+  ])
+  const out = new Map<string, DivisionSummary>()
+  const get = (k: string): DivisionSummary => {
+    let s = out.get(k)
+    if (!s) {
+      s = {
+        villages: 0,
+        population: 0,
+        specialGroups: Object.fromEntries(SPECIAL_GROUPS.map((g) => [g, 0])) as SpecialGroupCounts,
+        stations: 0,
+        gridUnits: 0,
+        servicePoints: 0,
+        workers: 0,
+        stationWorkers: 0,
+        pointWorkers: 0,
+      }
+      out.set(k, s)
+    }
+    return s
+  }
+  for (const r of villages.rows) {
+    const s = get(r.k)
+    s.villages = r.villages
+    s.population = r.population
+    for (const g of SPECIAL_GROUPS) s.specialGroups[g] = r[g]
+  }
+  for (const r of stations.rows) get(r.k).stations = r.n
+  for (const r of units.rows) get(r.k).gridUnits = r.n
+  for (const r of points.rows) get(r.k).servicePoints = r.n
+  for (const r of workers.rows) {
+    const s = get(r.k)
+    s.stationWorkers = r.station_workers
+    s.pointWorkers = r.point_workers
+    s.workers = r.station_workers + r.point_workers
+  }
+  return out
+}
+
+export interface DivisionFeatureRow extends DivisionRow {
+  geometry: MultiPolygon
+}
+
+/** Direct children of a division with their geometry (GeoJSON, 6 decimals ≈ 0.1 m). */
+export async function childrenWithGeometry(knex: Knex, code: string): Promise<DivisionFeatureRow[]> {
+  const rows = await knex('divisions')
+    .select('code', 'name', 'level', 'parent_code as parentCode', 'population', knex.raw('ST_AsGeoJSON(geom, 6) as geometry'))
+    .where({ parent_code: code })
+    .orderBy('code')
+  return rows.map((r: DivisionFeatureRow & { geometry: string | MultiPolygon }) => ({
+    ...r,
+    geometry: typeof r.geometry === 'string' ? JSON.parse(r.geometry) : r.geometry,
+  }))
+}
+
+/** The code length of a level's divisions. */
+export const levelCodeLength = (level: DivisionLevel): number => CODE_LENGTH[level]

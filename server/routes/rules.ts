@@ -1,0 +1,14 @@
+import { Router } from 'express'
+import type { Knex } from 'knex'
+import { parseInput, WithinQuery } from '../http/validate.js'
+import { checkRules } from '../services/rules.service.js'
+
+/** GET /api/rules/check?within=<code>: every programme-rule violation in the division. */
+export function ruleRoutes(knex: Knex): Router {
+  const router = Router()
+  router.get('/api/rules/check', async (req, res) => {
+    const { within } = parseInput(WithinQuery, req.query, 'query')
+    res.json(await checkRules(knex, within))
+  })
+  return router
+}

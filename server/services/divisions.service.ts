@@ -1,0 +1,95 @@
+/** Use cases on divisions: one division with its summary, and its children as GeoJSON. */
+import type { Knex } from 'knex'
+import type { Feature, FeatureCollection, MultiPolygon } from 'geojson'
+import { NotFound } from '../errors.js'
+import {
+  childrenWithGeometry,
+  countChildren,
+  findDivision,
+  listRoots,
+  summariesByKey,
+  type DivisionRow,
+  type DivisionSummary,
+} from '../repositories/divisions.repository.js'
+import { CHILD_LEVEL, CODE_LENGTH } from '../repositories/scope.js'
+
+export interface DivisionDetail extends DivisionRow {
+  childLevel: string | null
+  children: number
+  summary: DivisionSummary
+}
+
+/** The division with the number of its children and its summary; 404 when unknown. */
+export async function getDivision(knex: Knex, code: string): Promise<DivisionDetail> {
+  const division = await requireDivision(knex, code)
+  const [children, summaries] = await Promise.all([countChildren(knex, code), summariesByKey(knex, code, code.length)])
+  return {
+    ...division,
+    childLevel: CHILD_LEVEL[division.level],
+    children,
+    summary: summaries.get(code) ?? emptySummary(),
+  }
+}
+
+/** The division's children as a FeatureCollection; properties carry each child's summary. */
+export async function getChildren(knex: Knex, code: string): Promise<FeatureCollection<MultiPolygon>> {
+  const division = await requireDivision(knex, code)
+  const childLevel = CHILD_LEVEL[division.level]
+  if (!childLevel) return { type: 'FeatureCollection', features: [] }
+  const [children, summaries] = await Promise.all([
+    childrenWithGeometry(knex, code),
+    summariesByKey(knex, code, CODE_LENGTH[childLevel]),
+  ])
+  return {
+    type: 'FeatureCollection',
+    features: children.map(
+      (c): Feature<MultiPolygon> => ({
+        type: 'Feature',
+        id: c.code,
+        geometry: c.geometry,
+        properties: {
+          code: c.code,
+          name: c.name,
+          level: c.level,
+          parentCode: c.parentCode,
+          ...(summaries.get(c.code) ?? emptySummary()),
+          population: c.population,
+        },
+      }),
+    ),
+  }
+}
+
+/** The top-level divisions (cities). */
+export async function getRoots(knex: Knex): Promise<DivisionRow[]> {
+  return listRoots(knex)
+}
+
+/** The division, or a 404 naming the code. */
+export async function requireDivision(knex: Knex, code: string): Promise<DivisionRow> {
+  const division = await findDivision(knex, code)
+  if (!division) throw new NotFound(`division ${code} does not exist`)
+  return division
+}
+
+function emptySummary(): DivisionSummary {
+  return {
+    villages: 0,
+    population: 0,
+    specialGroups: {
+      dibao: 0,
+      tekun: 0,
+      disabled: 0,
+      children_in_difficulty: 0,
+      left_behind_children: 0,
+      elderly_in_difficulty: 0,
+      left_behind_women: 0,
+    },
+    stations: 0,
+    gridUnits: 0,
+    servicePoints: 0,
+    workers: 0,
+    stationWorkers: 0,
+    pointWorkers: 0,
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The Shuangbai programme's rules, as named constants with their source.
+ * Every check (server/services/rules.service.ts) and every solver model reads them from
+ * here, so a rule change is one edit. Sources are the two documents in shared/seeds/:
+ * the Shaoguan implementation plan (韶关市“双百工程”实施方案) and the Dongguan
+ * station-management rules (东莞市社工站管理办法摘要).
+ */
+
+/** The seven special groups (兜底对象/特殊群体) counted per village. DESIGN.md §2. */
+export const SPECIAL_GROUPS = [
+  'dibao',
+  'tekun',
+  'disabled',
+  'children_in_difficulty',
+  'left_behind_children',
+  'elderly_in_difficulty',
+  'left_behind_women',
+] as const
+export type SpecialGroup = (typeof SPECIAL_GROUPS)[number]
+export type SpecialGroupCounts = Record<SpecialGroup, number>
+
+/** Chinese and English names of the special groups, for user-facing text. */
+export const SPECIAL_GROUP_NAMES: Record<SpecialGroup, { zh: string; en: string }> = {
+  dibao: { zh: '低保对象', en: 'subsistence allowance recipients' },
+  tekun: { zh: '特困人员', en: 'persons in extreme poverty' },
+  disabled: { zh: '残疾人', en: 'persons with disabilities' },
+  children_in_difficulty: { zh: '困境儿童', en: 'children in difficulty' },
+  left_behind_children: { zh: '留守儿童', en: 'left-behind children' },
+  elderly_in_difficulty: { zh: '特殊困难老年人', en: 'elderly in special difficulty' },
+  left_behind_women: { zh: '留守妇女', en: 'left-behind women' },
+}
+
+/** A rule's value and where it comes from. */
+export interface Rule<T> {
+  readonly value: T
+  readonly source: string
+  readonly text: { readonly zh: string; readonly en: string }
+}
+
+/** Administrative (事务性) posts at each station: at least 2. Shaoguan plan §2(2). */
+export const STATION_ADMIN_POSTS_MIN: Rule<number> = {
+  value: 2,
+  source: 'Shaoguan plan §2(2)',
+  text: { zh: '每个社工站事务性岗位不少于2人', en: 'each station has at least 2 administrative posts' },
+}
+
+/**
+ * Service (服务性) posts in a town (summed over its service points): at least one per
+ * village of the town. Shaoguan plan §2(2).
+ */
+export const TOWN_SERVICE_POSTS_PER_VILLAGE: Rule<number> = {
+  value: 1,
+  source: 'Shaoguan plan §2(2)',
+  text: { zh: '乡镇服务性岗位数不少于所辖村(居)数', en: "a town's service posts are at least its number of villages" },
+}
+
+/** Every village is covered by a service point ("不漏一户一人"). Shaoguan plan §2(1), §2(4). */
+export const VILLAGE_COVERAGE: Rule<number> = {
+  value: 1,
+  source: 'Shaoguan plan §2(1), §2(4)',
+  text: { zh: '每个村(居)都由社工点覆盖，不漏一户一人', en: 'every village is covered by a service point' },
+}
+
+/** No post may be left empty: every service point of a grid unit is staffed. Shaoguan plan §2(2). */
+export const POINT_STAFFED: Rule<number> = {
+  value: 1,
+  source: 'Shaoguan plan §2(2)',
+  text: { zh: '社工点不得空岗', en: 'no service point may be left without a worker' },
+}
+
+/** Grid units per station: 2 to 3. Dongguan rules. */
+export const STATION_GRID_UNITS: Rule<{ min: number; max: number }> = {
+  value: { min: 2, max: 3 },
+  source: 'Dongguan station rules',
+  text: { zh: '每个社工站设2至3个网格单元', en: 'each station has 2 to 3 grid units' },
+}
+
+/** Full-time social workers per station: at least 2. Dongguan rules. */
+export const STATION_FULLTIME_MIN: Rule<number> = {
+  value: 2,
+  source: 'Dongguan station rules',
+  text: { zh: '每个社工站专职社工不少于2人', en: 'each station has at least 2 full-time workers' },
+}
+
+/** Stations per supervisor: 5 to 8. Shaoguan plan §2(6). */
+export const SUPERVISOR_STATIONS: Rule<{ min: number; max: number }> = {
+  value: { min: 5, max: 8 },
+  source: 'Shaoguan plan §2(6)',
+  text: { zh: '每名督导负责5至8个社工站', en: 'each supervisor covers 5 to 8 stations' },
+}
+
+/** Supervision visits: at least one per station per month, 16 hours each. Shaoguan plan §2(6). */
+export const SUPERVISION_VISITS: Rule<{ perStationPerMonth: number; hoursPerVisit: number }> = {
+  value: { perStationPerMonth: 1, hoursPerVisit: 16 },
+  source: 'Shaoguan plan §2(6)',
+  text: {
+    zh: '督导每月到每个社工站至少1次，每次不少于16小时',
+    en: 'each supervisor visits every station at least once a month, 16 hours a visit',
+  },
+}
+
+/** Share of stations the city supervision group inspects per quarter. Dongguan rules. */
+export const QUARTERLY_INSPECTION_SHARE: Rule<number> = {
+  value: 0.5,
+  source: 'Dongguan station rules',
+  text: { zh: '市督导组每季度抽查不少于50%的社工站', en: 'at least 50 % of stations inspected per quarter' },
+}
+
+/** Yellow card: score below 80 in two consecutive quarters. Dongguan rules. */
+export const YELLOW_CARD: Rule<{ scoreBelow: number; consecutiveQuarters: number }> = {
+  value: { scoreBelow: 80, consecutiveQuarters: 2 },
+  source: 'Dongguan station rules',
+  text: { zh: '连续两个季度考核低于80分亮黄牌', en: 'yellow card after two consecutive quarters below 80 points' },
+}
+
+/** Training hours: pre-job ≥ 15 h; professional ≥ 48 h per year. Shaoguan plan §2(7). */
+export const TRAINING_HOURS: Rule<{ preJob: number; perYear: number }> = {
+  value: { preJob: 15, perYear: 48 },
+  source: 'Shaoguan plan §2(7)',
+  text: { zh: '岗前培训不少于15小时，每年专业培训不少于48小时', en: 'pre-job training ≥ 15 h; ≥ 48 h a year' },
+}
+
+/**
+ * Default weights of weighted demand (DESIGN.md §5):
+ * demand = population × population + Σ_groups count × weight.
+ * A special-group member counts as much as 20 residents (tekun, dibao, disabled and
+ * children in difficulty need regular home visits); left-behind groups count 10.
+ * These are planning defaults, not programme values; every plan may override them.
+ */
+export const DEFAULT_DEMAND_WEIGHTS: { population: number } & SpecialGroupCounts = {
+  population: 1,
+  dibao: 20,
+  tekun: 30,
+  disabled: 20,
+  children_in_difficulty: 25,
+  left_behind_children: 10,
+  elderly_in_difficulty: 20,
+  left_behind_women: 10,
+}
+
+/** Weighted demand of a village (DESIGN.md §5). */
+export function weightedDemand(
+  population: number,
+  groups: SpecialGroupCounts,
+  weights: { population: number } & SpecialGroupCounts = DEFAULT_DEMAND_WEIGHTS,
+): number {
+  let demand = population * weights.population
+  for (const g of SPECIAL_GROUPS) demand += groups[g] * weights[g]
+  return demand
+}

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { z } from 'zod'
+import type { Database } from '../../server/db/connection.js'
+import * as S from '../../server/http/schemas.js'
+import { compliantDataset, VILLAGE_POPULATION } from '../fixtures/compliant-dataset.js'
+import { get, loadDataset, startApp, testDb } from './harness.js'
+
+let db: Database
+let app: { url: string; stop: () => Promise<void> }
+
+beforeAll(async () => {
+  db = await testDb()
+  await loadDataset(db, compliantDataset())
+  app = await startApp(db)
+})
+afterAll(() => app?.stop())
+
+/** GETs a path, expects 200 and a body matching the documented schema. */
+async function ok<T extends z.ZodType>(path: string, schema: T, type = 'application/json'): Promise<z.infer<T>> {
+  const res = await get(app.url, path)
+  expect(res.status, JSON.stringify(res.body)).toBe(200)
+  expect(res.type).toContain(type)
+  return schema.parse(res.body)
+}
+
+describe('API contract', () => {
+  it('GET /api/health', async () => {
+    const body = await ok('/api/health', S.Health)
+    expect(body.database).toBe(db.kind)
+    expect(body.postgis).toMatch(/^3\.\d+/)
+    expect(body.dataVersion).toBeGreaterThan(0)
+  })
+
+  it('GET /api/divisions lists the cities', async () => {
+    const body = await ok('/api/divisions', S.DivisionList)
+    expect(body.divisions.map((d) => d.code)).toEqual(['9901'])
+  })
+
+  it('GET /api/divisions/:code summarises a county', async () => {
+    const body = await ok('/api/divisions/990101', S.DivisionDetail)
+    expect(body).toMatchObject({ code: '990101', level: 'county', parentCode: '9901', childLevel: 'town', children: 5 })
+    const population = VILLAGE_POPULATION.reduce((a, b) => a + b, 0) * 5
+    expect(body.summary).toMatchObject({
+      villages: 20,
+      population,
+      stations: 5,
+      gridUnits: 10,
+      servicePoints: 10,
+      workers: 30,
+      stationWorkers: 10,
+      pointWorkers: 20,
+    })
+    // dibao is 10, 20, 30, 40 in the four villages of each town.
+    expect(body.summary.specialGroups.dibao).toBe(100 * 5)
+    expect(body.summary.specialGroups.tekun).toBe(10 * 5)
+  })
+
+  it('GET /api/divisions/:code/children gives GeoJSON with summaries', async () => {
+    const body = await ok('/api/divisions/990101/children', S.DivisionChildren, 'application/geo+json')
+    expect(body.features.map((f) => f.properties.code)).toEqual(['990101001', '990101002', '990101003', '990101004', '990101005'])
+    const first = body.features[0]
+    expect(first.geometry.type).toBe('MultiPolygon')
+    expect(first.properties).toMatchObject({ villages: 4, stations: 1, workers: 6, population: 10000 })
+  })
+
+  it('GET /api/divisions/:code/children of a village is empty', async () => {
+    const body = await ok('/api/divisions/990101001001/children', S.DivisionChildren, 'application/geo+json')
+    expect(body.features).toEqual([])
+  })
+
+  const lists = [
+    ['villages', S.Villages, 4],
+    ['stations', S.Stations, 1],
+    ['grid-units', S.GridUnits, 2],
+    ['service-points', S.ServicePoints, 2],
+    ['workers', S.Workers, 6],
+    ['supervisors', S.Supervisors, 1],
+  ] as const
+  for (const [kind, schema, n] of lists) {
+    it(`GET /api/${kind}?within=<town> lists ${n}`, async () => {
+      const body = await ok(`/api/${kind}?within=990101001`, schema, 'application/geo+json')
+      expect(body.features).toHaveLength(n)
+    })
+  }
+
+  it('lists carry the right numbers', async () => {
+    const villages = await ok('/api/villages?within=990101001', S.Villages, 'application/geo+json')
+    expect(villages.features[3].properties).toMatchObject({
+      code: '990101001004',
+      population: 4000,
+      dibao: 40,
+      gridUnitId: 'gu-990101001-2',
+      servicePointId: 'sp-990101001-2',
+    })
+    const stations = await ok('/api/stations?within=9901', S.Stations, 'application/geo+json')
+    expect(stations.features).toHaveLength(5)
+    expect(stations.features[0].properties).toMatchObject({ adminPosts: 2, servicePosts: 4, gridUnits: 2, supervisorId: 'sv-990101-1' })
+    const units = await ok('/api/grid-units?within=990101001', S.GridUnits, 'application/geo+json')
+    expect(units.features[0].properties.villageCodes).toEqual(['990101001001', '990101001002'])
+    expect(units.features[0].geometry?.type).toBe('MultiPolygon')
+    const points = await ok('/api/service-points?within=990101001', S.ServicePoints, 'application/geo+json')
+    expect(points.features.map((f) => f.properties.workers)).toEqual([2, 2])
+    const supervisors = await ok('/api/supervisors?within=990101003', S.Supervisors, 'application/geo+json')
+    expect(supervisors.features[0].properties.stationIds).toHaveLength(5)
+  })
+
+  it('GET /api/rules/check answers the documented shape', async () => {
+    const body = await ok('/api/rules/check?within=9901', S.RuleCheck)
+    expect(body.violations).toEqual([])
+  })
+
+  it('GET /api/openapi.json documents every route the app has, and no other', async () => {
+    const res = await get(app.url, '/api/openapi.json')
+    expect(res.status).toBe(200)
+    expect(res.body.openapi).toBe('3.1.0')
+    const documented = Object.keys(res.body.paths as Record<string, unknown>).sort()
+    const { appRoutes } = await import('../routes.js')
+    expect(documented).toEqual(appRoutes(db).sort())
+  })
+})
+
+describe('API bad input', () => {
+  const problems: [string, number, string | undefined][] = [
+    ['/api/divisions/44x', 400, 'code'],
+    ['/api/divisions/12345', 400, 'code'],
+    ['/api/divisions/9999', 404, undefined],
+    ['/api/divisions/999999999/children', 404, undefined],
+    ['/api/villages', 400, 'within'],
+    ['/api/villages?within=', 400, 'within'],
+    ['/api/villages?within=abc', 400, 'within'],
+    ['/api/stations?within=440203100201999', 400, 'within'],
+    ['/api/workers?within=9901&limit=5', 400, 'limit'],
+    ['/api/grid-units?within=9902', 404, undefined],
+    ['/api/rules/check', 400, 'within'],
+    ['/api/rules/check?within=12', 400, 'within'],
+    ['/api/rules/check?within=4402', 404, undefined],
+    ['/api/nothing-here', 404, undefined],
+  ]
+  for (const [path, status, field] of problems) {
+    it(`GET ${path} → ${status}${field ? ` naming ${field}` : ''}`, async () => {
+      const res = await get(app.url, path)
+      expect(res.status).toBe(status)
+      expect(res.type).toContain('application/problem+json')
+      const body = S.Problem.parse(res.body)
+      expect(body.status).toBe(status)
+      if (field) {
+        expect(body.field).toBe(field)
+        expect(body.detail).toContain(field)
+      }
+    })
+  }
+
+  it('a repeated query parameter is a 400, not a 500', async () => {
+    const res = await get(app.url, '/api/villages?within=9901&within=990101')
+    expect(res.status).toBe(400)
+  })
+
+  it('a malformed JSON body is a 400', async () => {
+    const res = await fetch(`${app.url}/api/health`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' })
+    expect(res.status).toBe(400)
+  })
+})

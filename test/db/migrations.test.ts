@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { migrateDownAll, migrateLatest } from '../../server/db/migrate.js'
+import { migrations } from '../../migrations/index.js'
+import { testDb } from './harness.js'
+
+const TABLES = [
+  'divisions',
+  'village_special_groups',
+  'app_meta',
+  'stations',
+  'grid_units',
+  'grid_unit_villages',
+  'service_points',
+  'workers',
+  'supervisors',
+  'supervisor_stations',
+  'audit_log',
+]
+
+async function tables(): Promise<string[]> {
+  const db = await testDb()
+  const { rows } = await db.knex.raw(
+    `select table_name as t from information_schema.tables where table_schema = 'public' and table_name = any(?)`,
+    [TABLES],
+  )
+  return rows.map((r: { t: string }) => r.t).sort()
+}
+
+describe('migrations', () => {
+  it('go up, down and up again', async () => {
+    const db = await testDb()
+    expect(await tables()).toEqual([...TABLES].sort())
+    await migrateDownAll(db.knex)
+    expect(await tables()).toEqual([])
+    const applied = await migrateLatest(db.knex)
+    expect(applied).toEqual(migrations.map((m) => m.name))
+    expect(await tables()).toEqual([...TABLES].sort())
+  })
+
+  it('give every geometry column a GiST index', async () => {
+    const db = await testDb()
+    const { rows: columns } = await db.knex.raw(
+      `select f_table_name as t, f_geometry_column as c from geometry_columns where f_table_schema = 'public'`,
+    )
+    expect(columns.length).toBeGreaterThanOrEqual(5)
+    const { rows: indexes } = await db.knex.raw(
+      `select tablename as t, indexdef as d from pg_indexes where schemaname = 'public' and indexdef ilike '%using gist%'`,
+    )
+    for (const { t, c } of columns) {
+      expect(indexes.some((i: { t: string; d: string }) => i.t === t && i.d.includes(`(${c})`)), `${t}.${c}`).toBe(true)
+    }
+  })
+})
