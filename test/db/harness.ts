@@ -36,8 +36,8 @@ export async function loadDataset(db: Database, data: Dataset): Promise<void> {
 }
 
 /** Starts the app on a free port; returns its base URL and a stop function. */
-export async function startApp(db: Database): Promise<{ url: string; stop: () => Promise<void> }> {
-  const app = createApp(db, { serveWeb: false })
+export async function startApp(db: Database, opts: { serveWeb?: boolean } = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+  const app = createApp(db, { serveWeb: opts.serveWeb ?? false })
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
   })

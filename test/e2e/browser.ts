@@ -1,0 +1,40 @@
+/**
+ * Headless Chromium for the browser tests: Debian's /usr/bin/chromium driven by
+ * playwright-core (no browser download). `chromiumPath()` is null when it is missing,
+ * and the e2e tests then skip with a message.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+
+const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[]
+
+export function chromiumPath(): string | null {
+  return CANDIDATES.find((p) => fs.existsSync(p)) ?? null
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = chromiumPath()
+  if (!executablePath) throw new Error('Chromium not found')
+  return chromium.launch({
+    executablePath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  })
+}
+
+/** Screenshots go to test-artifacts/ (git-ignored) for a person to look at. */
+export function artifactPath(name: string): string {
+  const dir = path.resolve('test-artifacts')
+  fs.mkdirSync(dir, { recursive: true })
+  return path.join(dir, name)
+}
