@@ -6,6 +6,7 @@ import type { Knex } from 'knex'
 import * as divisions from './20261123_0001_divisions.js'
 import * as network from './20261123_0002_network.js'
 import * as auditLog from './20261123_0003_audit_log.js'
+import * as users from './20261123_0004_users_sessions.js'
 
 type Migration = { name: string; up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> }
 
@@ -13,6 +14,7 @@ export const migrations: Migration[] = [
   { name: '20261123_0001_divisions', ...divisions },
   { name: '20261123_0002_network', ...network },
   { name: '20261123_0003_audit_log', ...auditLog },
+  { name: '20261123_0004_users_sessions', ...users },
 ]
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

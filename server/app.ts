@@ -6,6 +6,8 @@ import express, { type Express } from 'express'
 import type { Database } from './db/connection.js'
 import { errorHandler, notFoundHandler } from './http/problem.js'
 import { openApiDocument } from './openapi.js'
+import { requireSession } from './http/session.js'
+import { authRoutes } from './routes/auth.js'
 import { divisionRoutes } from './routes/divisions.js'
 import { healthRoutes } from './routes/health.js'
 import { networkRoutes } from './routes/network.js'
@@ -25,6 +27,8 @@ export function createApp(db: Database, opts: { serveWeb?: boolean } = {}): Expr
     res.json(openapi)
   })
   app.use(healthRoutes(db))
+  app.use('/api', requireSession(db.knex))
+  app.use(authRoutes(db.knex))
   app.use(divisionRoutes(db.knex))
   app.use(networkRoutes(db.knex))
   app.use(ruleRoutes(db.knex))

@@ -4,7 +4,7 @@ import { readConfig } from './config.js'
 import { openDatabase } from './db/connection.js'
 import { migrateLatest } from './db/migrate.js'
 import { hasDivisions } from './repositories/meta.repository.js'
-import { seedDemo } from './services/seed.service.js'
+import { seedDemo, seedDemoUsers } from './services/seed.service.js'
 
 const config = readConfig()
 const started = performance.now()
@@ -19,6 +19,8 @@ if (config.seedDemo && !(await hasDivisions(db.knex))) {
   log(`empty database: seeding the synthetic demo of city ${config.demoCity} (set SEED_DEMO=0 to start empty)`)
   const report = await seedDemo(db.knex, { city: config.demoCity })
   log(`seeded ${JSON.stringify(report.counts)} in ${report.generateMs + report.insertMs} ms`)
+  const users = await seedDemoUsers(db.knex, config.demoCity)
+  if (users.length) log(`demo users (passwords in README.md): ${users.join(', ')}`)
 }
 
 const app = createApp(db)

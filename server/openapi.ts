@@ -39,12 +39,36 @@ export function openApiDocument() {
       version: '0.1.0',
       description: 'Grid management and staff allocation for the Guangdong Shuangbai social-work programme.',
     },
+    components: {
+      securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sb_session' } },
+    },
+    // Every operation needs a session unless it says `security: []`.
+    security: [{ session: [] }],
     paths: {
       '/api/health': {
-        get: { summary: 'Liveness, database kind, PostGIS version, data version', responses: { 200: { description: 'OK', ...json(S.Health) } } },
+        get: { summary: 'Liveness, database kind, PostGIS version, data version', security: [], responses: { 200: { description: 'OK', ...json(S.Health) } } },
       },
       '/api/openapi.json': {
-        get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1 document' } } },
+        get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1 document' } } },
+      },
+      '/api/login': {
+        post: {
+          summary: 'Sign in; sets the httpOnly session cookie sb_session',
+          security: [],
+          requestBody: { required: true, ...json(S.LoginBody) },
+          responses: {
+            200: { description: 'Signed in', ...json(S.LoginReply) },
+            400: problem('username or password missing'),
+            401: problem('wrong username or password'),
+            429: problem('too many failed sign-ins; see Retry-After'),
+          },
+        },
+      },
+      '/api/logout': {
+        post: { summary: 'Sign out (ends the session)', responses: { 204: { description: 'Signed out' }, 401: problem('no session') } },
+      },
+      '/api/me': {
+        get: { summary: 'The signed-in user, or null when signed out', security: [], responses: { 200: { description: 'OK', ...json(S.Me) } } },
       },
       '/api/divisions': {
         get: { summary: 'Top-level divisions (cities)', responses: { 200: { description: 'OK', ...json(S.DivisionList) } } },

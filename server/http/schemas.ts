@@ -25,6 +25,17 @@ export const Summary = z.object({
   pointWorkers: z.number().int().min(0),
 })
 
+export const User = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  role: z.enum(['admin', 'bureau', 'planner', 'supervisor', 'viewer']),
+  scope: z.string(),
+  supervisorId: z.string().nullable(),
+})
+export const LoginBody = z.object({ username: z.string(), password: z.string() })
+export const LoginReply = z.object({ user: User, expiresAt: z.string() })
+export const Me = z.object({ user: User.nullable() })
+
 export const Health = z.object({
   status: z.literal('ok'),
   database: z.enum(['embedded', 'postgres']),

@@ -27,21 +27,25 @@ export interface DivisionSummary {
 
 const groupSums = SPECIAL_GROUPS.map((g) => `coalesce(sum(g.${g}), 0)::int as ${g}`).join(', ')
 
-/** One division by code, or null. */
-export async function findDivision(knex: Knex, code: string): Promise<DivisionRow | null> {
+/** One division by code within a scope (a code prefix; '' = everywhere), or null. */
+export async function findDivision(knex: Knex, code: string, scope = ''): Promise<DivisionRow | null> {
   const row = await knex('divisions')
     .select('code', 'name', 'level', 'parent_code as parentCode', 'population')
     .where({ code })
+    .andWhereLike('code', `${scope}%`)
     .first()
   return row ?? null
 }
 
-/** The divisions without a parent (cities). */
-export async function listRoots(knex: Knex): Promise<DivisionRow[]> {
-  return knex('divisions')
-    .select('code', 'name', 'level', 'parent_code as parentCode', 'population')
-    .whereNull('parent_code')
-    .orderBy('code')
+/**
+ * The top divisions a scope sees: the cities (scope = a province code or ''), or the
+ * scope's own division.
+ */
+export async function listRoots(knex: Knex, scope: string): Promise<DivisionRow[]> {
+  const q = knex('divisions').select('code', 'name', 'level', 'parent_code as parentCode', 'population')
+  if (scope.length <= 2) q.whereNull('parent_code').andWhereLike('code', `${scope}%`)
+  else q.where({ code: scope })
+  return q.orderBy('code')
 }
 
 /** Number of direct children of a division. */

@@ -1,5 +1,6 @@
 import { Router } from 'express'
 import type { Knex } from 'knex'
+import { userWith } from '../http/session.js'
 import { parseInput, WithinQuery } from '../http/validate.js'
 import { checkRules } from '../services/rules.service.js'
 
@@ -7,8 +8,9 @@ import { checkRules } from '../services/rules.service.js'
 export function ruleRoutes(knex: Knex): Router {
   const router = Router()
   router.get('/api/rules/check', async (req, res) => {
+    const user = userWith(res, 'read')
     const { within } = parseInput(WithinQuery, req.query, 'query')
-    res.json(await checkRules(knex, within))
+    res.json(await checkRules(knex, within, user.scope))
   })
   return router
 }

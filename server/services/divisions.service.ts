@@ -20,8 +20,8 @@ export interface DivisionDetail extends DivisionRow {
 }
 
 /** The division with the number of its children and its summary; 404 when unknown. */
-export async function getDivision(knex: Knex, code: string): Promise<DivisionDetail> {
-  const division = await requireDivision(knex, code)
+export async function getDivision(knex: Knex, code: string, scope: string): Promise<DivisionDetail> {
+  const division = await requireDivision(knex, code, scope)
   const [children, summaries] = await Promise.all([countChildren(knex, code), summariesByKey(knex, code, code.length)])
   return {
     ...division,
@@ -32,8 +32,8 @@ export async function getDivision(knex: Knex, code: string): Promise<DivisionDet
 }
 
 /** The division's children as a FeatureCollection; properties carry each child's summary. */
-export async function getChildren(knex: Knex, code: string): Promise<FeatureCollection<MultiPolygon>> {
-  const division = await requireDivision(knex, code)
+export async function getChildren(knex: Knex, code: string, scope: string): Promise<FeatureCollection<MultiPolygon>> {
+  const division = await requireDivision(knex, code, scope)
   const childLevel = CHILD_LEVEL[division.level]
   if (!childLevel) return { type: 'FeatureCollection', features: [] }
   const [children, summaries] = await Promise.all([
@@ -60,15 +60,18 @@ export async function getChildren(knex: Knex, code: string): Promise<FeatureColl
   }
 }
 
-/** The top-level divisions (cities). */
-export async function getRoots(knex: Knex): Promise<DivisionRow[]> {
-  return listRoots(knex)
+/** The top divisions the scope sees (the cities, or the scope's own division). */
+export async function getRoots(knex: Knex, scope: string): Promise<DivisionRow[]> {
+  return listRoots(knex, scope)
 }
 
-/** The division, or a 404 naming the code. */
-export async function requireDivision(knex: Knex, code: string): Promise<DivisionRow> {
-  const division = await findDivision(knex, code)
-  if (!division) throw new NotFound(`division ${code} does not exist`)
+/**
+ * The division, if it exists within the scope (a code prefix); otherwise a 404 that
+ * does not tell whether it exists elsewhere.
+ */
+export async function requireDivision(knex: Knex, code: string, scope: string): Promise<DivisionRow> {
+  const division = await findDivision(knex, code, scope)
+  if (!division) throw new NotFound(`division ${code} does not exist${scope.length > 2 ? ` within your scope ${scope}` : ''}`)
   return division
 }
 

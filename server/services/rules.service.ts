@@ -4,8 +4,8 @@ import { ruleFacts } from '../repositories/rules.repository.js'
 import { requireDivision } from './divisions.service.js'
 import { evaluateRules, type Violation } from './rules.js'
 
-/** Every rule violation within a division; 404 when the division is unknown. */
-export async function checkRules(knex: Knex, within: string): Promise<{ within: string; violations: Violation[] }> {
-  await requireDivision(knex, within)
+/** Every rule violation within a division; 404 when unknown or outside the scope. */
+export async function checkRules(knex: Knex, within: string, scope = ''): Promise<{ within: string; violations: Violation[] }> {
+  await requireDivision(knex, within, scope)
   return { within, violations: evaluateRules(await ruleFacts(knex, within)) }
 }

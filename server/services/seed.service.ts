@@ -4,6 +4,8 @@ import { generateDataset } from '../../geodata/generate.js'
 import type { GenerateScope } from '../../geodata/types.js'
 import { countDivisions, insertDataset } from '../repositories/dataset.repository.js'
 import { findDivision } from '../repositories/divisions.repository.js'
+import { findUserByName, insertUser } from '../repositories/users.repository.js'
+import { hashPassword } from '../auth/password.js'
 
 export interface SeedReport {
   scope: GenerateScope
@@ -29,4 +31,38 @@ export async function seedDemo(knex: Knex, scope: GenerateScope, seed = 1): Prom
   await insertDataset(knex, data)
   const t2 = performance.now()
   return { scope, counts: await countDivisions(knex), generateMs: Math.round(t1 - t0), insertMs: Math.round(t2 - t1) }
+}
+
+/** The demo's users, one per role; their passwords are in the README (demo only). */
+export const DEMO_USERS = [
+  { username: 'admin', role: 'admin', scope: '44', password: 'shuangbai-admin' },
+  { username: 'bureau', role: 'bureau', scope: 'CITY', password: 'shuangbai-bureau' },
+  { username: 'planner', role: 'planner', scope: 'COUNTY', password: 'shuangbai-planner' },
+  { username: 'supervisor', role: 'supervisor', scope: 'COUNTY', password: 'shuangbai-supervisor' },
+  { username: 'viewer', role: 'viewer', scope: 'CITY', password: 'shuangbai-viewer' },
+] as const
+
+/**
+ * Adds the demo users for a seeded city (bureau and viewer: the city; planner and
+ * supervisor: its first county; the supervisor user is linked to a supervisor of that
+ * county). Existing usernames are left alone.
+ */
+export async function seedDemoUsers(knex: Knex, city: string): Promise<string[]> {
+  const county = (await knex('divisions').select('code').where({ parent_code: city }).orderBy('code').first())?.code as string | undefined
+  if (!county) throw new Error(`city ${city} has no counties; seed it first`)
+  const supervisor = (await knex('supervisors').select('id').where({ county_code: county }).orderBy('id').first())?.id ?? null
+  const added: string[] = []
+  for (const u of DEMO_USERS) {
+    if (await findUserByName(knex, u.username)) continue
+    const scope = u.scope === 'CITY' ? city : u.scope === 'COUNTY' ? county : u.scope
+    await insertUser(knex, {
+      username: u.username,
+      passwordHash: await hashPassword(u.password),
+      role: u.role,
+      scope,
+      supervisorId: u.role === 'supervisor' ? supervisor : null,
+    })
+    added.push(`${u.username} (${u.role}, ${scope})`)
+  }
+  return added
 }

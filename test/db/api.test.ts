@@ -3,21 +3,23 @@ import type { z } from 'zod'
 import type { Database } from '../../server/db/connection.js'
 import * as S from '../../server/http/schemas.js'
 import { compliantDataset, VILLAGE_POPULATION } from '../fixtures/compliant-dataset.js'
-import { get, loadDataset, startApp, testDb } from './harness.js'
+import { get, loadDataset, signIn, startApp, testDb } from './harness.js'
 
 let db: Database
 let app: { url: string; stop: () => Promise<void> }
+let cookie: string
 
 beforeAll(async () => {
   db = await testDb()
   await loadDataset(db, compliantDataset())
   app = await startApp(db)
+  cookie = await signIn(db, app.url, 'api-admin', 'admin', '99')
 })
 afterAll(() => app?.stop())
 
 /** GETs a path, expects 200 and a body matching the documented schema. */
 async function ok<T extends z.ZodType>(path: string, schema: T, type = 'application/json'): Promise<z.infer<T>> {
-  const res = await get(app.url, path)
+  const res = await get(app.url, path, cookie)
   expect(res.status, JSON.stringify(res.body)).toBe(200)
   expect(res.type).toContain(type)
   return schema.parse(res.body)
@@ -59,7 +61,7 @@ describe('API contract', () => {
     const body = await ok('/api/divisions/990101/children', S.DivisionChildren, 'application/geo+json')
     expect(body.features.map((f) => f.properties.code)).toEqual(['990101001', '990101002', '990101003', '990101004', '990101005'])
     const first = body.features[0]
-    expect(first.geometry.type).toBe('MultiPolygon')
+    expect((first.geometry as { type: string }).type).toBe('MultiPolygon')
     expect(first.properties).toMatchObject({ villages: 4, stations: 1, workers: 6, population: 10000 })
   })
 
@@ -97,7 +99,7 @@ describe('API contract', () => {
     expect(stations.features[0].properties).toMatchObject({ adminPosts: 2, servicePosts: 4, gridUnits: 2, supervisorId: 'sv-990101-1' })
     const units = await ok('/api/grid-units?within=990101001', S.GridUnits, 'application/geo+json')
     expect(units.features[0].properties.villageCodes).toEqual(['990101001001', '990101001002'])
-    expect(units.features[0].geometry?.type).toBe('MultiPolygon')
+    expect((units.features[0].geometry as { type: string } | null)?.type).toBe('MultiPolygon')
     const points = await ok('/api/service-points?within=990101001', S.ServicePoints, 'application/geo+json')
     expect(points.features.map((f) => f.properties.workers)).toEqual([2, 2])
     const supervisors = await ok('/api/supervisors?within=990101003', S.Supervisors, 'application/geo+json')
@@ -110,7 +112,7 @@ describe('API contract', () => {
   })
 
   it('GET /api/openapi.json documents every route the app has, and no other', async () => {
-    const res = await get(app.url, '/api/openapi.json')
+    const res = await get(app.url, '/api/openapi.json', cookie)
     expect(res.status).toBe(200)
     expect(res.body.openapi).toBe('3.1.0')
     const documented = Object.keys(res.body.paths as Record<string, unknown>).sort()
@@ -138,7 +140,7 @@ describe('API bad input', () => {
   ]
   for (const [path, status, field] of problems) {
     it(`GET ${path} → ${status}${field ? ` naming ${field}` : ''}`, async () => {
-      const res = await get(app.url, path)
+      const res = await get(app.url, path, cookie)
       expect(res.status).toBe(status)
       expect(res.type).toContain('application/problem+json')
       const body = S.Problem.parse(res.body)
@@ -151,12 +153,12 @@ describe('API bad input', () => {
   }
 
   it('a repeated query parameter is a 400, not a 500', async () => {
-    const res = await get(app.url, '/api/villages?within=9901&within=990101')
+    const res = await get(app.url, '/api/villages?within=9901&within=990101', cookie)
     expect(res.status).toBe(400)
   })
 
   it('a malformed JSON body is a 400', async () => {
-    const res = await fetch(`${app.url}/api/health`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' })
+    const res = await fetch(`${app.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' })
     expect(res.status).toBe(400)
   })
 })

@@ -11,6 +11,9 @@ import { openDatabase, type Database } from '../../server/db/connection.js'
 import { migrateDownAll, migrateLatest } from '../../server/db/migrate.js'
 import { clearDataset, insertDataset } from '../../server/repositories/dataset.repository.js'
 import type { Dataset } from '../../geodata/types.js'
+import { hashPassword } from '../../server/auth/password.js'
+import type { Role } from '../../server/auth/roles.js'
+import { findUserByName, insertUser } from '../../server/repositories/users.repository.js'
 
 let shared: Promise<Database> | null = null
 
@@ -45,10 +48,43 @@ export async function startApp(db: Database, opts: { serveWeb?: boolean } = {}):
   return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((r) => server.close(() => r())) }
 }
 
-/** GET a path; returns status, content type and parsed body. */
-export async function get(base: string, path: string): Promise<{ status: number; type: string; body: any }> {
-  const res = await fetch(base + path)
+export interface Reply {
+  status: number
+  type: string
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any
+  headers: Headers
+}
+
+/** Sends a request (JSON body when given); returns status, content type and parsed body. */
+export async function call(base: string, method: string, path: string, opts: { cookie?: string; body?: unknown } = {}): Promise<Reply> {
+  const headers: Record<string, string> = {}
+  if (opts.cookie) headers.cookie = opts.cookie
+  if (opts.body !== undefined) headers['content-type'] = 'application/json'
+  const res = await fetch(base + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) })
   const type = res.headers.get('content-type') ?? ''
   const text = await res.text()
-  return { status: res.status, type, body: text ? JSON.parse(text) : null }
+  return { status: res.status, type, body: text ? JSON.parse(text) : null, headers: res.headers }
+}
+
+/** GET a path (with a session cookie when given). */
+export function get(base: string, path: string, cookie?: string): Promise<Reply> {
+  return call(base, 'GET', path, { cookie })
+}
+
+export const TEST_PASSWORD = 'correct horse battery'
+
+/** Creates the user if needed (password TEST_PASSWORD). */
+export async function ensureUser(db: Database, username: string, role: Role, scope: string): Promise<void> {
+  if (await findUserByName(db.knex, username)) return
+  await insertUser(db.knex, { username, passwordHash: await hashPassword(TEST_PASSWORD), role, scope })
+}
+
+/** Signs in as a (new or existing) user and returns the session cookie for requests. */
+export async function signIn(db: Database, base: string, username: string, role: Role, scope: string): Promise<string> {
+  await ensureUser(db, username, role, scope)
+  const res = await call(base, 'POST', '/api/login', { body: { username, password: TEST_PASSWORD } })
+  if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`)
+  const cookie = res.headers.get('set-cookie') ?? ''
+  return cookie.split(';')[0]
 }

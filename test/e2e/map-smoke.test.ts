@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { compliantDataset } from '../fixtures/compliant-dataset.js'
-import { loadDataset, startApp, testDb } from '../db/harness.js'
+import { ensureUser, loadDataset, startApp, testDb, TEST_PASSWORD } from '../db/harness.js'
 import { artifactPath, chromiumPath, launchBrowser } from './browser.js'
 
 const chromium = chromiumPath()
@@ -17,6 +17,7 @@ describe.skipIf(!chromium)('web UI in Chromium', () => {
     if (!fs.existsSync('web/dist/index.html')) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' })
     const db = await testDb()
     await loadDataset(db, compliantDataset())
+    await ensureUser(db, 'e2e-bureau', 'bureau', '9901')
     app = await startApp(db, { serveWeb: true })
     browser = await launchBrowser()
   })
@@ -25,12 +26,15 @@ describe.skipIf(!chromium)('web UI in Chromium', () => {
     await app?.stop()
   })
 
-  it('draws the county polygons of the city without console errors', async () => {
+  it('signs in and draws the county polygons of the city without console errors', async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
     const errors: string[] = []
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
     page.on('pageerror', (e) => errors.push(e.message))
     await page.goto(app.url)
+    await page.getByLabel(/Username/).fill('e2e-bureau')
+    await page.getByLabel(/Password/).fill(TEST_PASSWORD)
+    await page.getByRole('button', { name: /Sign in/ }).click()
     await page.getByText('样例市').waitFor()
     await page.locator('.map[data-ready="true"]').waitFor()
     const png = await page.screenshot({ path: artifactPath('map-smoke.png') })

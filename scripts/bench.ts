@@ -1,0 +1,107 @@
+/**
+ * npm run bench [-- --province] [--skip-solver] [--solver-args "..."]
+ *
+ * Prints the machine (cores, memory), then for the embedded database and, when
+ * DATABASE_URL is set, for PostgreSQL + PostGIS: open + migrate, seeding Shaoguan
+ * (1,468 villages), and the median latency of the read API on city, county and town
+ * scopes. With --province it also seeds all of Guangdong (26,842 villages). Then it runs
+ * the solver benchmarks (npm run bench:solver). DATABASE_URL's database must have
+ * "bench" or "test" in its name: its tables are dropped.
+ */
+import { spawnSync } from 'node:child_process'
+import os from 'node:os'
+import { parseArgs } from 'node:util'
+import type { AddressInfo } from 'node:net'
+import { createApp } from '../server/app.js'
+import { openDatabase, type Database } from '../server/db/connection.js'
+import { migrateDownAll, migrateLatest } from '../server/db/migrate.js'
+import { clearDataset, countDivisions } from '../server/repositories/dataset.repository.js'
+import { seedDemo } from '../server/services/seed.service.js'
+
+const { values: args } = parseArgs({
+  options: {
+    province: { type: 'boolean', default: false },
+    'skip-solver': { type: 'boolean', default: false },
+    'solver-args': { type: 'string', default: '' },
+  },
+})
+
+const rows: string[][] = []
+const record = (db: string, what: string, size: string, value: string) => {
+  rows.push([db, what, size, value])
+  console.log(`  ${db.padEnd(9)} ${what.padEnd(44)} ${size.padEnd(22)} ${value}`)
+}
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+
+async function timeApi(db: Database, label: string) {
+  const app = createApp(db, { serveWeb: false })
+  const server = await new Promise<import('node:http').Server>((r) => {
+    const s = app.listen(0, '127.0.0.1', () => r(s))
+  })
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const paths = [
+    ['/api/divisions/4402', 'city'],
+    ['/api/divisions/4402/children', 'city: 10 counties'],
+    ['/api/villages?within=4402', 'city: 1,468 villages'],
+    ['/api/villages?within=440282', 'county 南雄市'],
+    ['/api/grid-units?within=4402', 'city'],
+    ['/api/workers?within=4402', 'city'],
+    ['/api/rules/check?within=4402', 'city'],
+    ['/api/rules/check?within=440282', 'county'],
+  ]
+  for (const [path, size] of paths) {
+    const times: number[] = []
+    let bytes = 0
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now()
+      const res = await fetch(base + path)
+      bytes = (await res.arrayBuffer()).byteLength
+      if (!res.ok) throw new Error(`${path} → ${res.status}`)
+      times.push(performance.now() - t)
+    }
+    times.sort((a, b) => a - b)
+    record(label, `GET ${path}`, `${size}, ${(bytes / 1024).toFixed(0)} KiB`, `median ${times[2].toFixed(0)} ms`)
+  }
+  await new Promise((r) => server.close(r))
+}
+
+async function benchDatabase(databaseUrl: string | null) {
+  const label = databaseUrl ? 'postgres' : 'embedded'
+  let t = performance.now()
+  const db = await openDatabase({ databaseUrl, dataDir: null })
+  if (db.kind === 'postgres') {
+    const name = (await db.knex.raw('select current_database() as n')).rows[0].n as string
+    if (!/bench|test/.test(name)) throw new Error(`DATABASE_URL database "${name}" must contain "bench" or "test" (its tables are dropped)`)
+    await migrateDownAll(db.knex)
+  }
+  await migrateLatest(db.knex)
+  record(label, 'open + migrate', '', seconds(performance.now() - t))
+  const shaoguan = await seedDemo(db.knex, { city: '4402' })
+  record(label, 'seed Shaoguan: generate', '112 towns, 1,468 villages', seconds(shaoguan.generateMs))
+  record(label, 'seed Shaoguan: insert', '112 towns, 1,468 villages', seconds(shaoguan.insertMs))
+  await timeApi(db, label)
+  if (args.province) {
+    await clearDataset(db.knex)
+    t = performance.now()
+    const province = await seedDemo(db.knex, { province: '44' })
+    const counts = await countDivisions(db.knex)
+    const size = `${counts.town} towns, ${counts.village} villages`
+    record(label, 'seed Guangdong: generate', size, seconds(province.generateMs))
+    record(label, 'seed Guangdong: insert', size, seconds(province.insertMs))
+    record(label, 'seed Guangdong: total', size, seconds(performance.now() - t))
+  }
+  await db.close()
+}
+
+console.log(`Shuangbai Grid benchmarks — ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}`)
+console.log('\n== database and API')
+await benchDatabase(null)
+if (process.env.DATABASE_URL) await benchDatabase(process.env.DATABASE_URL)
+else console.log('  (set DATABASE_URL=postgres://…/shuangbai_bench to measure PostgreSQL + PostGIS too)')
+
+if (!args['skip-solver']) {
+  console.log('\n== solver (npm run bench:solver)')
+  const extra = args['solver-args'].split(' ').filter(Boolean)
+  const r = spawnSync('npx', ['tsx', 'solver/bench.ts', ...extra], { stdio: 'inherit' })
+  if (r.status !== 0) process.exitCode = r.status ?? 1
+}

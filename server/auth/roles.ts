@@ -1,0 +1,34 @@
+/**
+ * Roles and what each may do. A user is scoped to a division code: every read and
+ * write is limited to divisions whose code starts with it.
+ */
+export const ROLES = ['admin', 'bureau', 'planner', 'supervisor', 'viewer'] as const
+export type Role = (typeof ROLES)[number]
+
+export type Permission = 'read' | 'plan:draft' | 'plan:apply' | 'network:edit' | 'visits:manage' | 'users:manage'
+
+const PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: ['read', 'plan:draft', 'plan:apply', 'network:edit', 'visits:manage', 'users:manage'],
+  bureau: ['read', 'plan:draft', 'plan:apply', 'network:edit'],
+  planner: ['read', 'plan:draft', 'network:edit'],
+  supervisor: ['read', 'visits:manage'],
+  viewer: ['read'],
+}
+
+export function can(role: Role, permission: Permission): boolean {
+  return PERMISSIONS[role].includes(permission)
+}
+
+export interface SessionUser {
+  id: number
+  username: string
+  role: Role
+  /** Division code the user is limited to ('44' = all of Guangdong). */
+  scope: string
+  supervisorId: string | null
+}
+
+/** Whether a division code (or a scope) lies within the user's scope. */
+export function inScope(user: SessionUser, code: string): boolean {
+  return code.startsWith(user.scope)
+}

@@ -1,0 +1,35 @@
+import { Router } from 'express'
+import type { Knex } from 'knex'
+import { z } from 'zod'
+import { parseInput } from '../http/validate.js'
+import type { SessionUser } from '../auth/roles.js'
+import { clearSessionCookie, readCookie, SESSION_COOKIE, setSessionCookie } from '../http/session.js'
+import { login, logout, TooManyAttempts } from '../services/auth.service.js'
+
+const LoginBody = z.object({ username: z.string().min(1).max(40), password: z.string().min(1).max(200) }).strict()
+
+/** POST /api/login, POST /api/logout, GET /api/me (the signed-in user, or null) */
+export function authRoutes(knex: Knex): Router {
+  const router = Router()
+  router.post('/api/login', async (req, res) => {
+    const { username, password } = parseInput(LoginBody, req.body ?? {}, 'body')
+    try {
+      const session = await login(knex, username, password)
+      setSessionCookie(req, res, session.token)
+      res.json({ user: session.user, expiresAt: session.expiresAt.toISOString() })
+    } catch (err) {
+      if (err instanceof TooManyAttempts) res.set('Retry-After', String(err.retryAfterSec))
+      throw err
+    }
+  })
+  router.post('/api/logout', async (req, res) => {
+    const token = readCookie(req, SESSION_COOKIE)
+    if (token) await logout(knex, token)
+    clearSessionCookie(res)
+    res.status(204).end()
+  })
+  router.get('/api/me', (_req, res) => {
+    res.json({ user: (res.locals.user as SessionUser | undefined) ?? null })
+  })
+  return router
+}
