@@ -8,6 +8,7 @@ import { errorHandler, notFoundHandler } from './http/problem.js'
 import { openApiDocument } from './openapi.js'
 import { requireSession } from './http/session.js'
 import { authRoutes } from './routes/auth.js'
+import { coverageRoutes } from './routes/coverage.js'
 import { divisionRoutes } from './routes/divisions.js'
 import { healthRoutes } from './routes/health.js'
 import { networkRoutes } from './routes/network.js'
@@ -32,6 +33,7 @@ export function createApp(db: Database, opts: { serveWeb?: boolean } = {}): Expr
   app.use(divisionRoutes(db.knex))
   app.use(networkRoutes(db.knex))
   app.use(ruleRoutes(db.knex))
+  app.use(coverageRoutes(db.knex))
   app.use('/api', notFoundHandler)
 
   if (opts.serveWeb !== false && fs.existsSync(path.join(webDist, 'index.html'))) {

@@ -97,6 +97,18 @@ export function openApiDocument() {
       '/api/service-points': listOp('Service points with their workers count', S.ServicePoints),
       '/api/workers': listOp('Workers with their posts (geometry: home)', S.Workers),
       '/api/supervisors': listOp('Supervisors and their stations (geometry: base)', S.Supervisors),
+      '/api/coverage': {
+        get: {
+          summary: 'Coverage gaps: every village (GeoJSON) with its status, town/county/scope summaries, rule violations',
+          parameters: [
+            withinParam,
+            { name: 'distanceKm', in: 'query', schema: { type: 'number', default: 5, exclusiveMinimum: 0, maximum: 200 }, description: 'Villages farther than this from their service point are "far"' },
+            { name: 'overloadFactor', in: 'query', schema: { type: 'number', default: 1.3, minimum: 1, maximum: 10 }, description: 'Grid units above this multiple of the median demand per worker are "overloaded"' },
+            { name: 'geometry', in: 'query', schema: { type: 'string', enum: ['true', 'false'], default: 'true' }, description: 'false: villages without polygons' },
+          ],
+          responses: { 200: { description: 'OK', ...json(S.Coverage) }, 400: problem('a parameter is malformed'), 404: problem('no such division in your scope') },
+        },
+      },
       '/api/rules/check': {
         get: {
           summary: 'Programme-rule violations within a division',

@@ -156,6 +156,62 @@ export const RuleCheck = z.object({
   ),
 })
 
+const Status = z.enum(['uncovered', 'far', 'overloaded', 'ok'])
+const AreaCoverage = z.object({
+  code: z.string(),
+  name: z.string(),
+  villages: z.number().int(),
+  population: z.number().int(),
+  coveredVillages: z.number().int(),
+  coveredPct: z.number(),
+  specialGroupMembers: z.number().int(),
+  specialGroupMembersReached: z.number().int(),
+  specialGroupReachedPct: z.number(),
+  stations: z.number().int(),
+  adminPosts: z.number().int(),
+  adminPostsRequired: z.number().int(),
+  servicePosts: z.number().int(),
+  servicePostsRequired: z.number().int(),
+  statusCounts: z.object({ uncovered: z.number().int(), far: z.number().int(), overloaded: z.number().int(), ok: z.number().int() }),
+  demandPerWorker: z.object({
+    units: z.number().int(),
+    median: z.number().nullable(),
+    max: z.number().nullable(),
+    maxOverMedian: z.number().nullable(),
+    gini: z.number().nullable(),
+  }),
+})
+
+export const Coverage = z.object({
+  within: z.string(),
+  name: z.string(),
+  params: z.object({ distanceKm: z.number(), overloadFactor: z.number(), weights: z.record(z.string(), z.number()) }),
+  medianDemandPerWorker: z.number().nullable(),
+  total: AreaCoverage,
+  counties: z.array(AreaCoverage),
+  towns: z.array(AreaCoverage),
+  villages: featureCollection(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      townCode: z.string(),
+      population: z.number().int(),
+      specialGroupMembers: z.number().int(),
+      demand: z.number(),
+      gridUnitId: z.string().nullable(),
+      servicePointId: z.string().nullable(),
+      servicePointName: z.string().nullable(),
+      distanceKm: z.number().nullable(),
+      unitWorkers: z.number().int(),
+      demandPerWorker: z.number().nullable(),
+      status: Status,
+      flags: z.array(Status),
+    }),
+    Geometry.nullable(),
+  ),
+  violations: RuleCheck.shape.violations,
+})
+
 export const Problem = z
   .object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), field: z.string().optional() })
   .loose()

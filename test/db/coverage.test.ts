@@ -1,0 +1,104 @@
+/**
+ * Coverage of the hand-made fixture against hand-computed numbers.
+ * Village v = 1..4 of each town: population 1000v, dibao 10v, tekun v, disabled 5v,
+ * children 1, left-behind children 2, elderly 3, left-behind women 4. With the default
+ * weights its demand is 1000v + 20·10v + 30·v + 20·5v + 25 + 10·2 + 20·3 + 10·4 = 1330v + 145:
+ * 1475, 2805, 4135, 5465. Unit 1 (v1, v2) = 4280 for 2 workers → 2140 per worker; unit 2
+ * (v3, v4) = 9600 → 4800. Within one town the median is (2140 + 4800) / 2 = 3470 and the
+ * Gini of {2140, 4800} = 2660 / (2 · 2² · 3470 / 2) = 0.1916. Points sit at the centres of v1 and v3;
+ * v2 and v4 are 0.005° of longitude away at 24.0025°N: 0.5085 km.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../server/db/connection.js'
+import { compliantDataset } from '../fixtures/compliant-dataset.js'
+import * as S from '../../server/http/schemas.js'
+import { get, loadDataset, signIn, startApp, testDb } from './harness.js'
+
+let db: Database
+let app: { url: string; stop: () => Promise<void> }
+let cookie: string
+
+beforeAll(async () => {
+  db = await testDb()
+  const data = compliantDataset()
+  // Plant: town 990101001's second point loses its two workers (moved to the station).
+  for (const w of data.workers.filter((x) => x.servicePointId === 'sp-990101001-2')) {
+    w.post = 'station'
+    w.servicePointId = null
+  }
+  await loadDataset(db, data)
+  app = await startApp(db)
+  cookie = await signIn(db, app.url, 'coverage-viewer', 'viewer', '9901')
+})
+afterAll(() => app?.stop())
+
+describe('coverage', () => {
+  it('computes village numbers and statuses by hand', async () => {
+    const res = await get(app.url, '/api/coverage?within=990101', cookie)
+    expect(res.status).toBe(200)
+    S.Coverage.parse(res.body)
+    const byCode = Object.fromEntries(res.body.villages.features.map((f: { properties: { code: string } }) => [f.properties.code, f.properties]))
+    // Town 2 is untouched.
+    expect(byCode['990101002001']).toMatchObject({ demand: 1475, demandPerWorker: 2140, distanceKm: 0, status: 'ok', servicePointId: 'sp-990101002-1' })
+    expect(byCode['990101002002'].distanceKm).toBeCloseTo(0.5085, 2)
+    expect(byCode['990101002002'].status).toBe('ok')
+    // Median over the 9 staffed units (five at 2140, four at 4800) = 2140; above 2782 is overloaded.
+    expect(res.body.medianDemandPerWorker).toBe(2140)
+    expect(byCode['990101002004']).toMatchObject({ demand: 5465, demandPerWorker: 4800, status: 'overloaded' })
+    // Town 1's unit 2 has no workers: uncovered.
+    expect(byCode['990101001003']).toMatchObject({ status: 'uncovered', unitWorkers: 0, demandPerWorker: null })
+    const town1 = res.body.towns.find((t: { code: string }) => t.code === '990101001')
+    expect(town1).toMatchObject({
+      villages: 4,
+      coveredVillages: 2,
+      coveredPct: 50,
+      specialGroupMembers: 200,
+      specialGroupMembersReached: 26 + 42,
+      specialGroupReachedPct: 34,
+      adminPosts: 4,
+      adminPostsRequired: 2,
+      servicePosts: 2,
+      servicePostsRequired: 4,
+      statusCounts: { uncovered: 2, far: 0, overloaded: 0, ok: 2 },
+    })
+    expect(res.body.total.statusCounts).toEqual({ uncovered: 2, far: 0, overloaded: 8, ok: 10 })
+    // The rule check names the cause (an unstaffed point), not each village it leaves uncovered.
+    expect(res.body.violations.map((v: { rule: string; code: string }) => `${v.rule}:${v.code}`)).toEqual([
+      'town_service_posts_min:990101001',
+      'point_unstaffed:sp-990101001-2',
+    ])
+  })
+
+  it('flags far and overloaded villages with the thresholds given', async () => {
+    const res = await get(app.url, '/api/coverage?within=990101002&distanceKm=0.3&overloadFactor=1.1&geometry=false', cookie)
+    expect(res.status).toBe(200)
+    const byCode = Object.fromEntries(res.body.villages.features.map((f: { properties: { code: string } }) => [f.properties.code, f.properties]))
+    expect(res.body.villages.features[0].geometry).toBeNull()
+    // Within town 2 alone: units 2140 and 4800, median 3470, overloaded above 3817.
+    expect(res.body.medianDemandPerWorker).toBe(3470)
+    expect(byCode['990101002001'].flags).toEqual(['ok'])
+    expect(byCode['990101002002'].flags).toEqual(['far'])
+    expect(byCode['990101002003'].flags).toEqual(['overloaded'])
+    expect(byCode['990101002004'].flags).toEqual(['far', 'overloaded'])
+    expect(byCode['990101002004'].status).toBe('far')
+    expect(res.body.total).toMatchObject({
+      specialGroupMembersReached: 26 + 58,
+      specialGroupReachedPct: 42,
+      demandPerWorker: { units: 2, median: 3470, max: 4800, maxOverMedian: 1.383, gini: 0.1916 },
+    })
+  })
+
+  it('rejects bad thresholds naming the field, and unknown parameters', async () => {
+    for (const [query, field] of [
+      ['within=990101&distanceKm=-1', 'distanceKm'],
+      ['within=990101&distanceKm=abc', 'distanceKm'],
+      ['within=990101&overloadFactor=0.5', 'overloadFactor'],
+      ['within=990101&geometry=maybe', 'geometry'],
+      ['within=990101&radius=3', 'radius'],
+    ]) {
+      const res = await get(app.url, `/api/coverage?${query}`, cookie)
+      expect(res.status, query).toBe(400)
+      expect(res.body.field).toBe(field)
+    }
+  })
+})
