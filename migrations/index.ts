@@ -7,6 +7,7 @@ import * as divisions from './20261123_0001_divisions.js'
 import * as network from './20261123_0002_network.js'
 import * as auditLog from './20261123_0003_audit_log.js'
 import * as users from './20261123_0004_users_sessions.js'
+import * as plans from './20261123_0005_plans_jobs.js'
 
 type Migration = { name: string; up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> }
 
@@ -15,6 +16,7 @@ export const migrations: Migration[] = [
   { name: '20261123_0002_network', ...network },
   { name: '20261123_0003_audit_log', ...auditLog },
   { name: '20261123_0004_users_sessions', ...users },
+  { name: '20261123_0005_plans_jobs', ...plans },
 ]
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

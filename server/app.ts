@@ -9,6 +9,8 @@ import { openApiDocument } from './openapi.js'
 import { requireSession } from './http/session.js'
 import { authRoutes } from './routes/auth.js'
 import { coverageRoutes } from './routes/coverage.js'
+import { planRoutes } from './routes/plans.js'
+import { JobQueue } from './services/jobs.js'
 import { divisionRoutes } from './routes/divisions.js'
 import { healthRoutes } from './routes/health.js'
 import { networkRoutes } from './routes/network.js'
@@ -16,9 +18,11 @@ import { ruleRoutes } from './routes/rules.js'
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist')
 
-/** Builds the app on an open, migrated database. */
-export function createApp(db: Database, opts: { serveWeb?: boolean } = {}): Express {
+/** Builds the app on an open, migrated database. Its job queue is `app.locals.jobs`. */
+export function createApp(db: Database, opts: { serveWeb?: boolean; jobs?: JobQueue } = {}): Express {
   const app = express()
+  const jobs = opts.jobs ?? new JobQueue(db.knex)
+  app.locals.jobs = jobs
   app.disable('x-powered-by')
   app.set('query parser', 'simple')
   app.use('/api', express.json({ limit: '1mb' }))
@@ -34,6 +38,7 @@ export function createApp(db: Database, opts: { serveWeb?: boolean } = {}): Expr
   app.use(networkRoutes(db.knex))
   app.use(ruleRoutes(db.knex))
   app.use(coverageRoutes(db.knex))
+  app.use(planRoutes(db.knex, jobs))
   app.use('/api', notFoundHandler)
 
   if (opts.serveWeb !== false && fs.existsSync(path.join(webDist, 'index.html'))) {

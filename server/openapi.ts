@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import * as S from './http/schemas.js'
+import { PlanParamsSchema } from './routes/plans.js'
 
 type Schema = z.ZodType
 const json = (schema: Schema, type = 'application/json') => ({ content: { [type]: { schema: z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) } } })
@@ -16,6 +17,7 @@ const codeParam = {
   description: 'Division code: city 4 digits, county 6, town 9, village 12 (统计用区划代码)',
   schema: { type: 'string', pattern: '^\\d{4}(\\d{2}(\\d{3}(\\d{3})?)?)?$' },
 }
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }
 const withinParam = { ...codeParam, name: 'within', in: 'query', description: 'Only entities in this division (code)' }
 
 const listOp = (summary: string, schema: Schema) => ({
@@ -107,6 +109,79 @@ export function openApiDocument() {
             { name: 'geometry', in: 'query', schema: { type: 'string', enum: ['true', 'false'], default: 'true' }, description: 'false: villages without polygons' },
           ],
           responses: { 200: { description: 'OK', ...json(S.Coverage) }, 400: problem('a parameter is malformed'), 404: problem('no such division in your scope') },
+        },
+      },
+      '/api/plans': {
+        post: {
+          summary: 'Create a plan (kind staff | supervisors) and start the job that computes it',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['kind', 'within'],
+                  additionalProperties: false,
+                  properties: {
+                    kind: { type: 'string', enum: ['staff', 'grids', 'supervisors'] },
+                    within: { type: 'string', description: 'county or city code' },
+                    params: z.toJSONSchema(PlanParamsSchema, { io: 'input' }),
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            202: { description: 'Plan created; poll GET /api/jobs/{jobId}', ...json(S.PlanCreated) },
+            400: problem('a field is malformed or unknown; `field` names it'),
+            403: problem('the role may not draft plans'),
+            404: problem('no such division in your scope'),
+          },
+        },
+        get: {
+          summary: 'Plan history within a division (newest first)',
+          parameters: [withinParam],
+          responses: { 200: { description: 'OK', ...json(S.PlanList) }, 400: problem('within missing or malformed'), 404: problem('no such division in your scope') },
+        },
+      },
+      '/api/plans/{id}': {
+        get: {
+          summary: 'A plan: params, verified solver result, diff, coverage before/after',
+          parameters: [idParam],
+          responses: { 200: { description: 'OK', ...json(S.Plan) }, 400: problem('malformed id'), 404: problem('no such plan in your scope') },
+        },
+      },
+      '/api/plans/{id}/apply': {
+        post: {
+          summary: 'Apply a draft plan in one transaction (roles bureau, admin)',
+          parameters: [idParam],
+          responses: {
+            200: { description: 'The applied plan', ...json(S.Plan) },
+            403: problem('the role may not apply plans'),
+            404: problem('no such plan in your scope'),
+            409: problem('the plan is not a draft, or the data in its scope changed since it was computed (changedTables)'),
+          },
+        },
+      },
+      '/api/plans/{id}/discard': {
+        post: {
+          summary: 'Discard a draft or failed plan',
+          parameters: [idParam],
+          responses: { 200: { description: 'The discarded plan', ...json(S.Plan) }, 404: problem('no such plan in your scope'), 409: problem('the plan is not a draft') },
+        },
+      },
+      '/api/plans/{id}/revert': {
+        post: {
+          summary: 'A new draft plan restoring the state from before an applied plan',
+          parameters: [idParam],
+          responses: { 201: { description: 'The revert plan (a draft)', ...json(S.Plan) }, 404: problem('no such plan in your scope'), 409: problem('the plan is not applied') },
+        },
+      },
+      '/api/jobs/{id}': {
+        get: {
+          summary: 'Progress and outcome of a job',
+          parameters: [idParam],
+          responses: { 200: { description: 'OK', ...json(S.Job) }, 400: problem('malformed id'), 404: problem('no such job in your scope') },
         },
       },
       '/api/rules/check': {

@@ -212,6 +212,45 @@ export const Coverage = z.object({
   violations: RuleCheck.shape.violations,
 })
 
+const SolverResult = z
+  .object({ status: z.string(), objective: z.number().nullable(), verified: z.boolean(), backend: z.string().optional(), ms: z.number().optional() })
+  .loose()
+
+export const PlanCreated = z.object({ id: z.uuid(), jobId: z.uuid() })
+
+export const Job = z.object({
+  state: z.enum(['queued', 'running', 'done', 'failed']),
+  progress: z.number().min(0).max(1),
+  planId: z.uuid(),
+  message: z.string().nullable(),
+  error: z.string().optional(),
+})
+
+const PlanSummary = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(['staff', 'grids', 'supervisors']),
+    within: z.string(),
+    status: z.enum(['computing', 'draft', 'failed', 'applied', 'discarded']),
+    params: z.record(z.string(), z.unknown()),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    dataVersion: z.number().nullable(),
+    result: SolverResult.nullable(),
+    error: z.string().nullable(),
+    appliedAt: z.string().nullable(),
+    appliedBy: z.string().nullable(),
+    revertsPlanId: z.string().nullable(),
+  })
+  .loose()
+
+export const Plan = PlanSummary.extend({
+  diff: z.object({ kind: z.string(), summary: z.record(z.string(), z.number()) }).loose().nullable(),
+  coverage: z.object({ before: z.unknown(), after: z.unknown() }).nullable(),
+})
+
+export const PlanList = z.object({ plans: z.array(PlanSummary) })
+
 export const Problem = z
   .object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), field: z.string().optional() })
   .loose()

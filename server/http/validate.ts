@@ -13,7 +13,7 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, where
   if (result.success) return result.data
   const issue = result.error.issues[0]
   let field = issue.path.join('.')
-  if (issue.code === 'unrecognized_keys') field = issue.keys.join(', ')
+  if (issue.code === 'unrecognized_keys') field = issue.keys.map((k) => [...issue.path, k].join('.')).join(', ')
   const detail = issue.code === 'unrecognized_keys'
     ? `unknown ${where} parameter ${field}`
     : issue.code === 'invalid_type' && issue.input === undefined

@@ -1,0 +1,230 @@
+/**
+ * What plans read and write: the facts a solver needs within a scope, the current state of
+ * the part of the network a plan changes (staff posts, supervisor territories), writing a
+ * target state, and the fingerprint that tells whether the network in scope has changed.
+ */
+import type { Knex } from 'knex'
+import { SPECIAL_GROUPS, type SpecialGroupCounts } from '../../solver/policy.js'
+import { under } from './scope.js'
+
+type LngLat = [number, number]
+
+export interface StaffFacts {
+  towns: Array<{
+    code: string
+    name: string
+    countyCode: string
+    countyName: string
+    station: { id: string; name: string; lnglat: LngLat } | null
+    villages: Array<{ code: string; name: string; population: number; groups: SpecialGroupCounts; pointId: string | null; inGridUnit: boolean }>
+    points: Array<{ id: string; name: string; gridUnitId: string; lnglat: LngLat }>
+  }>
+  workers: Array<{ id: string; name: string; post: 'station' | 'point'; stationId: string; servicePointId: string | null; specialty: string | null; home: LngLat | null }>
+}
+
+/**
+ * The facts of a staff plan within a county or city. A village in no grid unit is given
+ * the nearest service point of its town (its demand has to be served by someone until a
+ * grid plan places it); `inGridUnit` tells which.
+ */
+export async function staffFacts(knex: Knex, within: string): Promise<StaffFacts> {
+  const like = under(within)
+  const groups = SPECIAL_GROUPS.map((g) => `coalesce(g.${g}, 0)::int as "${g}"`).join(', ')
+  const [towns, villages, points, workers] = await Promise.all([
+    knex.raw(
+      `select t.code, t.name, c.code as "countyCode", c.name as "countyName",
+              s.id as "stationId", s.name as "stationName", ST_X(s.geom) as lng, ST_Y(s.geom) as lat
+         from divisions t join divisions c on c.code = t.parent_code
+         left join stations s on s.town_code = t.code
+        where t.level = 'town' and t.code like ? order by t.code`,
+      [like],
+    ),
+    knex.raw(
+      `select v.code, v.name, v.parent_code as "townCode", v.population, ${groups},
+              (m.grid_unit_id is not null) as "inGridUnit",
+              coalesce(
+                (select p.id from service_points p where p.grid_unit_id = m.grid_unit_id order by p.geom <-> v.geom, p.id limit 1),
+                (select p.id from service_points p join stations s on s.id = p.station_id
+                  where m.grid_unit_id is null and s.town_code = v.parent_code order by p.geom <-> v.geom, p.id limit 1)
+              ) as "pointId"
+         from divisions v
+         left join village_special_groups g on g.village_code = v.code
+         left join grid_unit_villages m on m.village_code = v.code
+        where v.level = 'village' and v.code like ? order by v.code`,
+      [like],
+    ),
+    knex.raw(
+      `select p.id, p.name, p.grid_unit_id as "gridUnitId", s.town_code as "townCode", ST_X(p.geom) as lng, ST_Y(p.geom) as lat
+         from service_points p join stations s on s.id = p.station_id where s.town_code like ? order by p.id`,
+      [like],
+    ),
+    knex.raw(
+      `select w.id, w.name, w.post, w.station_id as "stationId", w.service_point_id as "servicePointId", w.specialty,
+              ST_X(w.home) as lng, ST_Y(w.home) as lat
+         from workers w join stations s on s.id = w.station_id where s.town_code like ? order by w.id`,
+      [like],
+    ),
+  ])
+  const byTown = new Map<string, StaffFacts['towns'][number]>()
+  for (const t of towns.rows) {
+    byTown.set(t.code, {
+      code: t.code,
+      name: t.name,
+      countyCode: t.countyCode,
+      countyName: t.countyName,
+      station: t.stationId ? { id: t.stationId, name: t.stationName, lnglat: [Number(t.lng), Number(t.lat)] } : null,
+      villages: [],
+      points: [],
+    })
+  }
+  for (const v of villages.rows) {
+    const g = Object.fromEntries(SPECIAL_GROUPS.map((k) => [k, v[k]])) as SpecialGroupCounts
+    byTown.get(v.townCode)?.villages.push({ code: v.code, name: v.name, population: v.population, groups: g, pointId: v.pointId, inGridUnit: v.inGridUnit })
+  }
+  for (const p of points.rows) {
+    byTown.get(p.townCode)?.points.push({ id: p.id, name: p.name, gridUnitId: p.gridUnitId, lnglat: [Number(p.lng), Number(p.lat)] })
+  }
+  return {
+    towns: [...byTown.values()],
+    workers: workers.rows.map((w: Record<string, unknown>) => ({
+      id: w.id,
+      name: w.name,
+      post: w.post,
+      stationId: w.stationId,
+      servicePointId: w.servicePointId,
+      specialty: w.specialty,
+      home: w.lng === null ? null : [Number(w.lng), Number(w.lat)],
+    })),
+  }
+}
+
+export interface SupervisorFacts {
+  stations: Array<{ id: string; name: string; townCode: string; lnglat: LngLat; supervisorId: string | null }>
+  supervisors: Array<{ id: string; name: string; countyCode: string; base: LngLat }>
+}
+
+/** Stations within the scope and the supervisors based in it or covering one of its stations. */
+export async function supervisorFacts(knex: Knex, within: string): Promise<SupervisorFacts> {
+  const like = under(within)
+  const [stations, supervisors] = await Promise.all([
+    knex.raw(
+      `select s.id, s.name, s.town_code as "townCode", ST_X(s.geom) as lng, ST_Y(s.geom) as lat, ss.supervisor_id as "supervisorId"
+         from stations s left join supervisor_stations ss on ss.station_id = s.id
+        where s.town_code like ? order by s.id`,
+      [like],
+    ),
+    knex.raw(
+      `select v.id, v.name, v.county_code as "countyCode", ST_X(v.base) as lng, ST_Y(v.base) as lat
+         from supervisors v
+        where v.county_code like ?
+           or exists (select 1 from supervisor_stations ss join stations s on s.id = ss.station_id
+                       where ss.supervisor_id = v.id and s.town_code like ?)
+        order by v.id`,
+      [like, like],
+    ),
+  ])
+  return {
+    stations: stations.rows.map((s: Record<string, unknown>) => ({ ...s, lnglat: [Number(s.lng), Number(s.lat)] })),
+    supervisors: supervisors.rows.map((s: Record<string, unknown>) => ({ ...s, base: [Number(s.lng), Number(s.lat)] })),
+  } as SupervisorFacts
+}
+
+/** One worker's post; a staff plan's state is the list of these for every worker in scope. */
+export interface WorkerPost {
+  id: string
+  post: 'station' | 'point'
+  stationId: string
+  servicePointId: string | null
+}
+
+/** Station → supervisor (null: none); a supervisor plan's state, for every station in scope. */
+export interface StationSupervisor {
+  stationId: string
+  supervisorId: string | null
+}
+
+export async function readWorkerPosts(knex: Knex, within: string): Promise<WorkerPost[]> {
+  const { rows } = await knex.raw(
+    `select w.id, w.post, w.station_id as "stationId", w.service_point_id as "servicePointId"
+       from workers w join stations s on s.id = w.station_id where s.town_code like ? order by w.id`,
+    [under(within)],
+  )
+  return rows
+}
+
+/** Writes the posts of the given workers (only workers in scope: the query checks it). */
+export async function writeWorkerPosts(trx: Knex.Transaction, within: string, posts: WorkerPost[]): Promise<number> {
+  let changed = 0
+  for (const p of posts) {
+    changed += await trx('workers')
+      .where({ id: p.id })
+      .whereIn('station_id', trx('stations').select('id').whereLike('town_code', under(within)))
+      .update({ post: p.post, station_id: p.stationId, service_point_id: p.servicePointId })
+  }
+  return changed
+}
+
+export async function readStationSupervisors(knex: Knex, within: string): Promise<StationSupervisor[]> {
+  const { rows } = await knex.raw(
+    `select s.id as "stationId", ss.supervisor_id as "supervisorId"
+       from stations s left join supervisor_stations ss on ss.station_id = s.id
+      where s.town_code like ? order by s.id`,
+    [under(within)],
+  )
+  return rows
+}
+
+/** Replaces the supervisor of every station in scope. */
+export async function writeStationSupervisors(trx: Knex.Transaction, within: string, rows: StationSupervisor[]): Promise<void> {
+  const inScope = trx('stations').select('id').whereLike('town_code', under(within))
+  await trx('supervisor_stations').whereIn('station_id', inScope).del()
+  const assigned = rows.filter((r) => r.supervisorId !== null).map((r) => ({ station_id: r.stationId, supervisor_id: r.supervisorId }))
+  for (let i = 0; i < assigned.length; i += 400) await trx('supervisor_stations').insert(assigned.slice(i, i + 400))
+}
+
+/**
+ * md5 per table of the network rows within a scope (stations, grid units and their villages,
+ * service points, workers, supervisor assignments). Equal fingerprints: nothing in scope changed.
+ */
+export async function networkFingerprint(knex: Knex, within: string): Promise<Record<string, string>> {
+  const like = under(within)
+  const q = (sql: string) => knex.raw(`select coalesce(md5(string_agg(x, '|' order by x)), 'empty') as h from (${sql}) t(x)`, [like])
+  const parts = {
+    stations: q(`select s::text from stations s where s.town_code like ?`),
+    grid_units: q(`select u::text from grid_units u where u.town_code like ?`),
+    grid_unit_villages: q(`select m::text from grid_unit_villages m where m.town_code like ?`),
+    service_points: q(`select p::text from service_points p join stations s on s.id = p.station_id where s.town_code like ?`),
+    workers: q(`select w::text from workers w join stations s on s.id = w.station_id where s.town_code like ?`),
+    supervisor_stations: q(`select ss::text from supervisor_stations ss join stations s on s.id = ss.station_id where s.town_code like ?`),
+  }
+  const out: Record<string, string> = {}
+  for (const [table, query] of Object.entries(parts)) out[table] = (await query).rows[0].h
+  return out
+}
+
+/** Locks the network against concurrent plan applies until the transaction ends. */
+export async function lockNetwork(trx: Knex.Transaction): Promise<number> {
+  const { rows } = await trx.raw('select data_version from app_meta where id = 1 for update')
+  return Number(rows[0].data_version)
+}
+
+/** Bumps the data version; returns the new one. */
+export async function bumpDataVersion(trx: Knex.Transaction): Promise<number> {
+  const { rows } = await trx.raw('update app_meta set data_version = data_version + 1 where id = 1 returning data_version')
+  return Number(rows[0].data_version)
+}
+
+/** Appends an audit record. */
+export async function audit(
+  trx: Knex,
+  entry: { actor: string; action: string; entity: string; entityId?: string | null; scope?: string | null; details?: unknown },
+): Promise<void> {
+  await trx('audit_log').insert({
+    actor: entry.actor,
+    action: entry.action,
+    entity: entry.entity,
+    entity_id: entry.entityId ?? null,
+    scope_code: entry.scope ?? null,
+    details: JSON.stringify(entry.details ?? {}),
+  })
+}

@@ -1,0 +1,147 @@
+/** Plans and jobs rows. Every read by id also filters by the caller's scope. */
+import type { Knex } from 'knex'
+import { under } from './scope.js'
+
+export type PlanKind = 'staff' | 'grids' | 'supervisors'
+export type PlanStatus = 'computing' | 'draft' | 'failed' | 'applied' | 'discarded'
+export type JobState = 'queued' | 'running' | 'done' | 'failed'
+
+export interface PlanRow {
+  id: string
+  kind: PlanKind
+  within: string
+  status: PlanStatus
+  params: Record<string, unknown>
+  createdBy: string
+  createdAt: string
+  inputHash: string | null
+  inputTables: Record<string, string> | null
+  dataVersion: number | null
+  result: Record<string, unknown> | null
+  diff: Record<string, unknown> | null
+  coverage: { before: unknown; after: unknown } | null
+  targetState: unknown
+  beforeState: unknown
+  error: string | null
+  appliedAt: string | null
+  appliedBy: string | null
+  revertsPlanId: string | null
+}
+
+export interface JobRow {
+  id: string
+  planId: string
+  state: JobState
+  progress: number
+  message: string | null
+  error: string | null
+}
+
+const planColumns = {
+  id: 'id',
+  kind: 'kind',
+  within: 'within',
+  status: 'status',
+  params: 'params',
+  createdBy: 'created_by',
+  createdAt: 'created_at',
+  inputHash: 'input_hash',
+  inputTables: 'input_tables',
+  dataVersion: 'data_version',
+  result: 'result',
+  diff: 'diff',
+  coverage: 'coverage',
+  targetState: 'target_state',
+  beforeState: 'before_state',
+  error: 'error',
+  appliedAt: 'applied_at',
+  appliedBy: 'applied_by',
+  revertsPlanId: 'reverts_plan_id',
+} as const
+const JSON_COLUMNS = new Set(['params', 'inputTables', 'result', 'diff', 'coverage', 'targetState', 'beforeState'])
+
+function toRow(fields: Partial<PlanRow>): Record<string, unknown> {
+  const row: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(fields)) {
+    const column = planColumns[key as keyof typeof planColumns]
+    if (!column) throw new Error(`unknown plan field ${key}`)
+    row[column] = JSON_COLUMNS.has(key) && value !== null && value !== undefined ? JSON.stringify(value) : value
+  }
+  return row
+}
+
+function fromRow(r: Record<string, unknown>): PlanRow {
+  const out: Record<string, unknown> = {}
+  for (const [key, column] of Object.entries(planColumns)) {
+    let v = r[column]
+    if (JSON_COLUMNS.has(key) && typeof v === 'string') v = JSON.parse(v)
+    if (v instanceof Date) v = v.toISOString()
+    out[key] = v
+  }
+  out.dataVersion = r.data_version === null ? null : Number(r.data_version)
+  return out as unknown as PlanRow
+}
+
+export async function insertPlan(knex: Knex, plan: Pick<PlanRow, 'id' | 'kind' | 'within' | 'status' | 'params' | 'createdBy'> & Partial<PlanRow>): Promise<void> {
+  await knex('plans').insert(toRow(plan))
+}
+
+export async function updatePlan(knex: Knex, id: string, fields: Partial<PlanRow>): Promise<void> {
+  await knex('plans').where({ id }).update(toRow(fields))
+}
+
+/** The plan with this id within the scope, or null. */
+export async function findPlan(knex: Knex, id: string, scope: string, opts: { forUpdate?: boolean } = {}): Promise<PlanRow | null> {
+  const q = knex('plans').where({ id }).andWhereLike('within', under(scope))
+  if (opts.forUpdate) q.forUpdate()
+  const row = await q.first()
+  return row ? fromRow(row) : null
+}
+
+/** Plans whose scope lies within `within` (newest first), without their bulky states. */
+export async function listPlans(knex: Knex, within: string, limit = 100): Promise<Omit<PlanRow, 'targetState' | 'beforeState' | 'diff'>[]> {
+  const rows = await knex('plans')
+    .select(Object.values(planColumns).filter((c) => !['target_state', 'before_state', 'diff'].includes(c)))
+    .whereLike('within', under(within))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+  return rows.map((r) => {
+    const p = fromRow(r) as Partial<PlanRow>
+    delete p.targetState
+    delete p.beforeState
+    delete p.diff
+    return p as Omit<PlanRow, 'targetState' | 'beforeState' | 'diff'>
+  })
+}
+
+export async function insertJob(knex: Knex, job: { id: string; planId: string }): Promise<void> {
+  await knex('jobs').insert({ id: job.id, plan_id: job.planId, state: 'queued', progress: 0 })
+}
+
+export async function updateJob(knex: Knex, id: string, fields: Partial<Omit<JobRow, 'id' | 'planId'>>): Promise<void> {
+  await knex('jobs')
+    .where({ id })
+    .update({ ...fields, updated_at: knex.fn.now() })
+}
+
+/** The job with this id whose plan lies within the scope, or null. */
+export async function findJob(knex: Knex, id: string, scope: string): Promise<JobRow | null> {
+  const row = await knex('jobs as j')
+    .join('plans as p', 'p.id', 'j.plan_id')
+    .select('j.id', 'j.plan_id as planId', 'j.state', 'j.progress', 'j.message', 'j.error')
+    .where('j.id', id)
+    .andWhereLike('p.within', under(scope))
+    .first()
+  return row ? { ...row, progress: Number(row.progress) } : null
+}
+
+/** Marks jobs left running by a previous process as failed (called at start-up). */
+export async function failInterruptedJobs(knex: Knex): Promise<number> {
+  const ids = (await knex('jobs').select('plan_id').whereIn('state', ['queued', 'running'])).map((r) => r.plan_id)
+  if (!ids.length) return 0
+  await knex('plans').whereIn('id', ids).andWhere('status', 'computing').update({ status: 'failed', error: 'interrupted by a server restart' })
+  return knex('jobs')
+    .whereIn('state', ['queued', 'running'])
+    .update({ state: 'failed', error: 'interrupted by a server restart', updated_at: knex.fn.now() })
+}

@@ -1,0 +1,221 @@
+/**
+ * The planning workflow: create a plan (a job computes it), review its diff and coverage
+ * before/after, apply it atomically (409 when the network in scope changed since it was
+ * computed), discard it, list the history, and revert an applied plan.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Knex } from 'knex'
+import type { SessionUser } from '../auth/roles.js'
+import { BadRequest, Conflict, NotFound } from '../errors.js'
+import { audit, bumpDataVersion, lockNetwork, networkFingerprint } from '../repositories/planning.repository.js'
+import * as plans from '../repositories/plans.repository.js'
+import type { PlanKind as KindName, PlanRow } from '../repositories/plans.repository.js'
+import { dataVersion } from '../repositories/meta.repository.js'
+import { coverageSummary } from './coverage.service.js'
+import { requireDivision } from './divisions.service.js'
+import type { JobQueue } from './jobs.js'
+import { staffPlan } from './plans/staff.plan.js'
+import { supervisorsPlan } from './plans/supervisors.plan.js'
+import { PlanInfeasible, type PlanKind, type PlanParams } from './plans/types.js'
+
+const KINDS: Record<string, PlanKind<unknown>> = {
+  staff: staffPlan as PlanKind<unknown>,
+  supervisors: supervisorsPlan as PlanKind<unknown>,
+}
+
+export const PLAN_KINDS = ['staff', 'grids', 'supervisors'] as const
+
+function kindOf(kind: string): PlanKind<unknown> {
+  const k = KINDS[kind]
+  if (!k) throw new BadRequest(`plans of kind "${kind}" are not available yet; use staff or supervisors`, 'kind')
+  return k
+}
+
+const LEVEL_NAMES: Record<number, string> = { 4: 'a city', 6: 'a county', 9: 'a town', 12: 'a village' }
+
+/** The coverage summary as the network stands (optionally inside a transaction). */
+function coverageNow(knex: Knex, within: string, params: PlanParams) {
+  return coverageSummary(knex, within, { distanceKm: params.distanceKm, overloadFactor: params.overloadFactor, weights: params.weights })
+}
+
+class Rollback extends Error {}
+
+/** The coverage summary if `state` were written: computed inside a transaction that is rolled back. */
+async function coverageIf(knex: Knex, kind: PlanKind<unknown>, within: string, params: PlanParams, state: unknown) {
+  let after: Awaited<ReturnType<typeof coverageSummary>> | undefined
+  await knex
+    .transaction(async (trx) => {
+      await kind.writeState(trx, within, state)
+      after = await coverageNow(trx, within, params)
+      throw new Rollback()
+    })
+    .catch((err) => {
+      if (!(err instanceof Rollback)) throw err
+    })
+  return after!
+}
+
+/** Creates a plan and queues the job that computes it. */
+export async function createPlan(
+  knex: Knex,
+  jobs: JobQueue,
+  user: SessionUser,
+  input: { kind: KindName; within: string; params: PlanParams },
+): Promise<{ id: string; jobId: string }> {
+  const kind = kindOf(input.kind)
+  await requireDivision(knex, input.within, user.scope)
+  if (!kind.scopes.includes(input.within.length)) {
+    throw new BadRequest(
+      `${input.kind} plans are made for ${kind.scopes.map((n) => LEVEL_NAMES[n]).join(' or ')}; ${input.within} is ${LEVEL_NAMES[input.within.length]}`,
+      'within',
+    )
+  }
+  kind.validate?.(input.params, input.within)
+  const id = randomUUID()
+  const jobId = randomUUID()
+  await plans.insertPlan(knex, { id, kind: input.kind, within: input.within, status: 'computing', params: input.params as Record<string, unknown>, createdBy: user.username })
+  await plans.insertJob(knex, { id: jobId, planId: id })
+  void jobs.enqueue(jobId, (progress) => computePlan(knex, id, kind, input.within, input.params, progress))
+  return { id, jobId }
+}
+
+async function computePlan(knex: Knex, id: string, kind: PlanKind<unknown>, within: string, params: PlanParams, progress: (f: number, m: string) => void) {
+  try {
+    // Fingerprint first: a change during the solve makes the plan stale, never silently applied.
+    const inputTables = await networkFingerprint(knex, within)
+    const version = await dataVersion(knex)
+    const before = await kind.readState(knex, within)
+    const coverageBefore = await coverageNow(knex, within, params)
+    const computed = await kind.compute(knex, within, params, progress)
+    progress(0.95, 'comparing before and after')
+    const diff = await kind.diff(knex, within, before, computed.target)
+    const coverageAfter = await coverageIf(knex, kind, within, params, computed.target)
+    await plans.updatePlan(knex, id, {
+      status: 'draft',
+      inputTables,
+      inputHash: Object.values(inputTables).join(''),
+      dataVersion: version,
+      result: computed.result,
+      diff,
+      coverage: { before: coverageBefore, after: coverageAfter },
+      targetState: computed.target,
+    })
+  } catch (err) {
+    const result = err instanceof PlanInfeasible ? { ...err.result, status: 'infeasible', explanations: err.explanations } : null
+    await plans.updatePlan(knex, id, { status: 'failed', error: (err as Error).message.slice(0, 4000), result })
+    throw err
+  }
+}
+
+/** A plan the user may see; 404 otherwise. */
+export async function getPlan(knex: Knex, user: SessionUser, id: string): Promise<PlanRow> {
+  const plan = await plans.findPlan(knex, id, user.scope)
+  if (!plan) throw new NotFound(`plan ${id} does not exist${user.scope.length > 2 ? ` within your scope ${user.scope}` : ''}`)
+  return plan
+}
+
+export async function getJob(knex: Knex, user: SessionUser, id: string) {
+  const job = await plans.findJob(knex, id, user.scope)
+  if (!job) throw new NotFound(`job ${id} does not exist${user.scope.length > 2 ? ` within your scope ${user.scope}` : ''}`)
+  return job
+}
+
+export async function listPlans(knex: Knex, user: SessionUser, within: string) {
+  await requireDivision(knex, within, user.scope)
+  return plans.listPlans(knex, within)
+}
+
+export interface ApplyHooks {
+  /** Test hook: runs inside the transaction after the state is written (throw to inject a failure). */
+  afterWrite?: (trx: Knex.Transaction) => Promise<void>
+}
+
+/**
+ * Applies a draft plan in one transaction: checks that the network in scope is exactly as
+ * when the plan was computed (else 409 saying what changed), saves the state before for a
+ * revert, writes the target, bumps the data version and writes an audit record.
+ */
+export async function applyPlan(knex: Knex, user: SessionUser, id: string, hooks: ApplyHooks = {}): Promise<PlanRow> {
+  await knex.transaction(async (trx) => {
+    const version = await lockNetwork(trx)
+    const plan = await plans.findPlan(trx, id, user.scope, { forUpdate: true })
+    if (!plan) throw new NotFound(`plan ${id} does not exist${user.scope.length > 2 ? ` within your scope ${user.scope}` : ''}`)
+    if (plan.status !== 'draft') throw new Conflict(`plan ${id} is ${plan.status}; only a draft plan can be applied`, { planStatus: plan.status })
+    const kind = kindOf(plan.kind)
+    const now = await networkFingerprint(trx, plan.within)
+    const changed = Object.keys(now).filter((t) => now[t] !== plan.inputTables?.[t])
+    if (changed.length) {
+      throw new Conflict(
+        `the data of ${plan.within} changed since this plan was computed (${changed.join(', ')}; data version ${plan.dataVersion} → ${version}): compute a new plan`,
+        { changedTables: changed, planDataVersion: plan.dataVersion, dataVersion: version },
+      )
+    }
+    const before = await kind.readState(trx, plan.within)
+    await kind.writeState(trx, plan.within, plan.targetState)
+    await hooks.afterWrite?.(trx)
+    const newVersion = await bumpDataVersion(trx)
+    await plans.updatePlan(trx, id, { status: 'applied', beforeState: before, appliedAt: new Date().toISOString(), appliedBy: user.username })
+    await audit(trx, {
+      actor: user.username,
+      action: 'plan.apply',
+      entity: 'plan',
+      entityId: id,
+      scope: plan.within,
+      details: { kind: plan.kind, summary: plan.diff?.summary ?? null, revertsPlanId: plan.revertsPlanId, dataVersion: newVersion },
+    })
+  })
+  return getPlan(knex, user, id)
+}
+
+/** Discards a draft plan. */
+export async function discardPlan(knex: Knex, user: SessionUser, id: string): Promise<PlanRow> {
+  await knex.transaction(async (trx) => {
+    const plan = await plans.findPlan(trx, id, user.scope, { forUpdate: true })
+    if (!plan) throw new NotFound(`plan ${id} does not exist`)
+    if (plan.status !== 'draft' && plan.status !== 'failed') throw new Conflict(`plan ${id} is ${plan.status}; only a draft or failed plan can be discarded`)
+    await plans.updatePlan(trx, id, { status: 'discarded' })
+    await audit(trx, { actor: user.username, action: 'plan.discard', entity: 'plan', entityId: id, scope: plan.within })
+  })
+  return getPlan(knex, user, id)
+}
+
+/**
+ * A new draft plan that restores the state saved when `id` was applied. Review it and
+ * apply it like any plan; it conflicts, like any plan, if the data changes meanwhile.
+ */
+export async function revertPlan(knex: Knex, user: SessionUser, id: string): Promise<PlanRow> {
+  const plan = await getPlan(knex, user, id)
+  if (plan.status !== 'applied') throw new Conflict(`plan ${id} is ${plan.status}; only an applied plan can be reverted`)
+  const kind = kindOf(plan.kind)
+  const params: PlanParams = { ...(plan.params as PlanParams), revertOf: id }
+  const inputTables = await networkFingerprint(knex, plan.within)
+  const version = await dataVersion(knex)
+  const current = await kind.readState(knex, plan.within)
+  const diff = await kind.diff(knex, plan.within, current, plan.beforeState)
+  const coverage = { before: await coverageNow(knex, plan.within, params), after: await coverageIf(knex, kind, plan.within, params, plan.beforeState) }
+  const newId = randomUUID()
+  await plans.insertPlan(knex, {
+    id: newId,
+    kind: plan.kind,
+    within: plan.within,
+    status: 'draft',
+    params: params as Record<string, unknown>,
+    createdBy: user.username,
+    inputTables,
+    inputHash: Object.values(inputTables).join(''),
+    dataVersion: version,
+    // Not a solver result: the state it restores is the one saved when plan `id` was applied.
+    result: { status: 'restore', objective: null, backend: 'none', backendStatus: `restores the state saved when plan ${id} was applied`, ms: 0, verified: false },
+    diff,
+    coverage,
+    targetState: plan.beforeState,
+    revertsPlanId: id,
+  })
+  return getPlan(knex, user, newId)
+}
+
+/** The plan as the API shows it (without the raw states). */
+export function planView(plan: PlanRow) {
+  const { targetState: _t, beforeState: _b, inputTables: _i, inputHash: _h, ...view } = plan
+  return view
+}

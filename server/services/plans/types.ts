@@ -1,0 +1,49 @@
+/** What each kind of plan provides to the plan workflow (plans.service.ts). */
+import type { Knex } from 'knex'
+import type { DemandWeights } from '../../../solver/index.js'
+
+export interface PlanParams {
+  weights?: Partial<DemandWeights>
+  budget?: number
+  moveCost?: number
+  crossTownMoveCost?: number
+  allowCrossTownMoves?: boolean
+  distanceKm?: number
+  overloadFactor?: number
+  timeLimitSec?: number
+  /** Set by the server on revert plans. */
+  revertOf?: string
+}
+
+export interface ComputedPlan<State> {
+  /** The solver's verified result, summarised (status, objective, gap, backend, ms, verified ...). */
+  result: Record<string, unknown>
+  /** The state of the network part this kind changes, after the plan. */
+  target: State
+}
+
+export interface PlanKind<State> {
+  /** Checks the parameters before a job starts (throws BadRequest naming the field). */
+  validate?(params: PlanParams, within: string): void
+  /** Division levels this kind plans for, by code length. */
+  scopes: number[]
+  /** The current state in scope. */
+  readState(knex: Knex, within: string): Promise<State>
+  /** Writes a target state (inside the apply transaction). */
+  writeState(trx: Knex.Transaction, within: string, state: State): Promise<void>
+  /** Runs the solver; throws PlanInfeasible when the rules cannot hold. */
+  compute(knex: Knex, within: string, params: PlanParams, progress: (fraction: number, message: string) => void): Promise<ComputedPlan<State>>
+  /** What changes from `before` to `after`, in the planner's words. */
+  diff(knex: Knex, within: string, before: State, after: State): Promise<Record<string, unknown>>
+}
+
+/** The input breaks a rule no plan can satisfy; `explanations` say which town, rule and numbers. */
+export class PlanInfeasible extends Error {
+  constructor(
+    message: string,
+    readonly explanations: unknown[],
+    readonly result: Record<string, unknown> = {},
+  ) {
+    super(message)
+  }
+}
