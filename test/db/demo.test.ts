@@ -9,6 +9,9 @@ import { seedDemo } from '../../server/services/seed.service.js'
 import { checkRules } from '../../server/services/rules.service.js'
 import { generateDataset } from '../../geodata/generate.js'
 import { testDb } from './harness.js'
+import { JobQueue } from '../../server/services/jobs.js'
+import { createPlan, getPlan } from '../../server/services/plans.service.js'
+import type { SessionUser } from '../../server/auth/roles.js'
 
 let db: Database
 let firstHashes: Record<string, string>
@@ -108,5 +111,29 @@ describe('Shaoguan demo in the database', () => {
     for (const rule of ['station_admin_min', 'town_service_posts_min', 'village_uncovered', 'point_unstaffed', 'station_grid_units_range', 'supervisor_stations_range']) {
       expect(found(rule).length, rule).toBeGreaterThan(0)
     }
+  })
+
+  it('a staff plan for a county removes every service-post and admin-post violation; its diff adds up', async () => {
+    const user: SessionUser = { id: 0, username: 'demo-planner', role: 'planner', scope: '4402', supervisorId: null }
+    const jobs = new JobQueue(db.knex)
+    const county = '440282' // 南雄市
+    const before = (await checkRules(db.knex, county)).violations.map((v) => v.rule)
+    expect(before).toContain('town_service_posts_min')
+    const { id } = await createPlan(db.knex, jobs, user, { kind: 'staff', within: county, params: {} })
+    await jobs.idle()
+    const plan = await getPlan(db.knex, user, id)
+    expect(plan.status, plan.error ?? '').toBe('draft')
+    expect(plan.result).toMatchObject({ verified: true, status: 'optimal' })
+    const after = (plan.coverage!.after as { violations: { rule: string }[] }).violations.map((v) => v.rule)
+    expect(after).not.toContain('town_service_posts_min')
+    expect(after).not.toContain('station_admin_min')
+    expect(after).not.toContain('point_unstaffed')
+    const diff = plan.diff as { moves: { from: { id: string }; to: { id: string } }[]; points: { id: string; before: number; after: number }[]; stations: { id: string; before: number; after: number }[] }
+    const net = new Map<string, number>()
+    for (const m of diff.moves) {
+      net.set(m.from.id, (net.get(m.from.id) ?? 0) - 1)
+      net.set(m.to.id, (net.get(m.to.id) ?? 0) + 1)
+    }
+    for (const loc of [...diff.points, ...diff.stations]) expect(loc.before + (net.get(loc.id) ?? 0), loc.id).toBe(loc.after)
   })
 })
