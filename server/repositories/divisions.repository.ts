@@ -4,6 +4,7 @@ import type { MultiPolygon } from 'geojson'
 import type { DivisionLevel } from '../../geodata/types.js'
 import { SPECIAL_GROUPS, type SpecialGroupCounts } from '../../solver/policy.js'
 import { CODE_LENGTH, under } from './scope.js'
+import { inParallel } from './parallel.js'
 
 export interface DivisionRow {
   code: string
@@ -61,21 +62,21 @@ export async function countChildren(knex: Knex, code: string): Promise<number> {
  */
 export async function summariesByKey(knex: Knex, scope: string, keyLength: number): Promise<Map<string, DivisionSummary>> {
   const like = under(scope)
-  const [villages, stations, units, points, workers] = await Promise.all([
-    knex.raw(
+  const [villages, stations, units, points, workers] = await inParallel(knex, [
+    () => knex.raw(
       `select left(d.code, ?) as k, count(*)::int as villages, coalesce(sum(d.population), 0)::int as population, ${groupSums}
          from divisions d left join village_special_groups g on g.village_code = d.code
         where d.level = 'village' and d.code like ? group by 1`,
       [keyLength, like],
     ),
-    knex.raw(`select left(town_code, ?) as k, count(*)::int as n from stations where town_code like ? group by 1`, [keyLength, like]),
-    knex.raw(`select left(town_code, ?) as k, count(*)::int as n from grid_units where town_code like ? group by 1`, [keyLength, like]),
-    knex.raw(
+    () => knex.raw(`select left(town_code, ?) as k, count(*)::int as n from stations where town_code like ? group by 1`, [keyLength, like]),
+    () => knex.raw(`select left(town_code, ?) as k, count(*)::int as n from grid_units where town_code like ? group by 1`, [keyLength, like]),
+    () => knex.raw(
       `select left(s.town_code, ?) as k, count(*)::int as n
          from service_points p join stations s on s.id = p.station_id where s.town_code like ? group by 1`,
       [keyLength, like],
     ),
-    knex.raw(
+    () => knex.raw(
       `select left(s.town_code, ?) as k,
               count(*) filter (where w.post = 'station')::int as station_workers,
               count(*) filter (where w.post = 'point')::int as point_workers

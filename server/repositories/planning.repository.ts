@@ -6,6 +6,7 @@
 import type { Knex } from 'knex'
 import { SPECIAL_GROUPS, type SpecialGroupCounts } from '../../solver/policy.js'
 import { under } from './scope.js'
+import { inParallel } from './parallel.js'
 
 type LngLat = [number, number]
 
@@ -30,8 +31,8 @@ export interface StaffFacts {
 export async function staffFacts(knex: Knex, within: string): Promise<StaffFacts> {
   const like = under(within)
   const groups = SPECIAL_GROUPS.map((g) => `coalesce(g.${g}, 0)::int as "${g}"`).join(', ')
-  const [towns, villages, points, workers] = await Promise.all([
-    knex.raw(
+  const [towns, villages, points, workers] = await inParallel(knex, [
+    () => knex.raw(
       `select t.code, t.name, c.code as "countyCode", c.name as "countyName",
               s.id as "stationId", s.name as "stationName", ST_X(s.geom) as lng, ST_Y(s.geom) as lat
          from divisions t join divisions c on c.code = t.parent_code
@@ -39,7 +40,7 @@ export async function staffFacts(knex: Knex, within: string): Promise<StaffFacts
         where t.level = 'town' and t.code like ? order by t.code`,
       [like],
     ),
-    knex.raw(
+    () => knex.raw(
       `select v.code, v.name, v.parent_code as "townCode", v.population, ${groups},
               (m.grid_unit_id is not null) as "inGridUnit",
               coalesce(
@@ -53,12 +54,12 @@ export async function staffFacts(knex: Knex, within: string): Promise<StaffFacts
         where v.level = 'village' and v.code like ? order by v.code`,
       [like],
     ),
-    knex.raw(
+    () => knex.raw(
       `select p.id, p.name, p.grid_unit_id as "gridUnitId", s.town_code as "townCode", ST_X(p.geom) as lng, ST_Y(p.geom) as lat
          from service_points p join stations s on s.id = p.station_id where s.town_code like ? order by p.id`,
       [like],
     ),
-    knex.raw(
+    () => knex.raw(
       `select w.id, w.name, w.post, w.station_id as "stationId", w.service_point_id as "servicePointId", w.specialty,
               ST_X(w.home) as lng, ST_Y(w.home) as lat
          from workers w join stations s on s.id = w.station_id where s.town_code like ? order by w.id`,
@@ -106,14 +107,14 @@ export interface SupervisorFacts {
 /** Stations within the scope and the supervisors based in it or covering one of its stations. */
 export async function supervisorFacts(knex: Knex, within: string): Promise<SupervisorFacts> {
   const like = under(within)
-  const [stations, supervisors] = await Promise.all([
-    knex.raw(
+  const [stations, supervisors] = await inParallel(knex, [
+    () => knex.raw(
       `select s.id, s.name, s.town_code as "townCode", ST_X(s.geom) as lng, ST_Y(s.geom) as lat, ss.supervisor_id as "supervisorId"
          from stations s left join supervisor_stations ss on ss.station_id = s.id
         where s.town_code like ? order by s.id`,
       [like],
     ),
-    knex.raw(
+    () => knex.raw(
       `select v.id, v.name, v.county_code as "countyCode", ST_X(v.base) as lng, ST_Y(v.base) as lat
          from supervisors v
         where v.county_code like ?

@@ -1,6 +1,7 @@
 /** The facts the programme rules are checked against, for every entity within a scope. */
 import type { Knex } from 'knex'
 import { under } from './scope.js'
+import { inParallel } from './parallel.js'
 
 export interface StationFacts {
   id: string
@@ -46,8 +47,8 @@ export interface RuleFacts {
 /** Loads the rule facts within a scope (only villages lacking coverage are loaded). */
 export async function ruleFacts(knex: Knex, scope: string): Promise<RuleFacts> {
   const like = under(scope)
-  const [stations, towns, villages, points, supervisors] = await Promise.all([
-    knex.raw(
+  const [stations, towns, villages, points, supervisors] = await inParallel(knex, [
+    () => knex.raw(
       `select s.id, s.name, s.town_code as "townCode",
               (select count(*) from workers w where w.station_id = s.id and w.post = 'station')::int as "adminPosts",
               (select count(*) from grid_units u where u.station_id = s.id)::int as "gridUnits",
@@ -55,7 +56,7 @@ export async function ruleFacts(knex: Knex, scope: string): Promise<RuleFacts> {
          from stations s where s.town_code like ? order by s.id`,
       [like],
     ),
-    knex.raw(
+    () => knex.raw(
       `select t.code, t.name,
               (select count(*) from divisions v where v.parent_code = t.code)::int as villages,
               (select count(*) from workers w join stations s on s.id = w.station_id
@@ -63,7 +64,7 @@ export async function ruleFacts(knex: Knex, scope: string): Promise<RuleFacts> {
          from divisions t where t.level = 'town' and t.code like ? order by t.code`,
       [like],
     ),
-    knex.raw(
+    () => knex.raw(
       `select v.code, v.name, v.parent_code as "townCode", m.grid_unit_id as "gridUnitId",
               (select count(*) from service_points p where p.grid_unit_id = m.grid_unit_id)::int as "servicePoints"
          from divisions v left join grid_unit_villages m on m.village_code = v.code
@@ -72,14 +73,14 @@ export async function ruleFacts(knex: Knex, scope: string): Promise<RuleFacts> {
         order by v.code`,
       [like],
     ),
-    knex.raw(
+    () => knex.raw(
       `select p.id, p.name, p.grid_unit_id as "gridUnitId", s.town_code as "townCode",
               (select count(*) from workers w where w.service_point_id = p.id)::int as workers
          from service_points p join stations s on s.id = p.station_id
         where s.town_code like ? order by p.id`,
       [like],
     ),
-    // A supervisor is in scope when based in it or covering one of its stations.
+    () => // A supervisor is in scope when based in it or covering one of its stations.
     knex.raw(
       `select v.id, v.name, (select count(*) from supervisor_stations ss where ss.supervisor_id = v.id)::int as stations
          from supervisors v

@@ -19,6 +19,7 @@ export const PlanParamsSchema = z
     distanceKm: z.number().positive().max(200).optional(),
     overloadFactor: z.number().min(1).max(10).optional(),
     timeLimitSec: z.number().min(1).max(600).optional(),
+    gridUnits: z.union([z.literal('keep'), z.literal('auto'), z.literal(2), z.literal(3)]).optional(),
   })
   .strict()
 

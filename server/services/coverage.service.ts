@@ -7,6 +7,7 @@ import { ruleFacts } from '../repositories/rules.repository.js'
 import { computeCoverage, COVERAGE_DEFAULTS, type AreaCoverage, type CoverageParams, type CoverageResult, type VillageCoverage } from './coverage.js'
 import { requireDivision } from './divisions.service.js'
 import { evaluateRules, type Violation } from './rules.js'
+import { inParallel } from '../repositories/parallel.js'
 
 export interface CoverageOptions {
   distanceKm?: number
@@ -37,11 +38,11 @@ export async function coverageOf(knex: Knex, within: string, scope: string, opts
     weights: { ...DEFAULT_DEMAND_WEIGHTS, ...opts.weights },
   }
   const withGeometry = opts.geometry ?? true
-  const [rows, towns, counties, facts] = await Promise.all([
-    villageCoverageFacts(knex, within, withGeometry),
-    townPosts(knex, within),
-    countyNames(knex, within),
-    ruleFacts(knex, within),
+  const [rows, towns, counties, facts] = await inParallel(knex, [
+    () => villageCoverageFacts(knex, within, withGeometry),
+    () => townPosts(knex, within),
+    () => countyNames(knex, within),
+    () => ruleFacts(knex, within),
   ])
   const result: CoverageResult = computeCoverage(rows, towns, counties, division, params)
   const geometryOf = new Map(rows.map((r) => [r.code, r.geometry ?? null]))

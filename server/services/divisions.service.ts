@@ -12,6 +12,7 @@ import {
   type DivisionSummary,
 } from '../repositories/divisions.repository.js'
 import { CHILD_LEVEL, CODE_LENGTH } from '../repositories/scope.js'
+import { inParallel } from '../repositories/parallel.js'
 
 export interface DivisionDetail extends DivisionRow {
   childLevel: string | null
@@ -22,7 +23,7 @@ export interface DivisionDetail extends DivisionRow {
 /** The division with the number of its children and its summary; 404 when unknown. */
 export async function getDivision(knex: Knex, code: string, scope: string): Promise<DivisionDetail> {
   const division = await requireDivision(knex, code, scope)
-  const [children, summaries] = await Promise.all([countChildren(knex, code), summariesByKey(knex, code, code.length)])
+  const [children, summaries] = await inParallel(knex, [() => countChildren(knex, code), () => summariesByKey(knex, code, code.length)])
   return {
     ...division,
     childLevel: CHILD_LEVEL[division.level],
@@ -36,9 +37,9 @@ export async function getChildren(knex: Knex, code: string, scope: string): Prom
   const division = await requireDivision(knex, code, scope)
   const childLevel = CHILD_LEVEL[division.level]
   if (!childLevel) return { type: 'FeatureCollection', features: [] }
-  const [children, summaries] = await Promise.all([
-    childrenWithGeometry(knex, code),
-    summariesByKey(knex, code, CODE_LENGTH[childLevel]),
+  const [children, summaries] = await inParallel(knex, [
+    () => childrenWithGeometry(knex, code),
+    () => summariesByKey(knex, code, CODE_LENGTH[childLevel]),
   ])
   return {
     type: 'FeatureCollection',

@@ -14,6 +14,7 @@ import { dataVersion } from '../repositories/meta.repository.js'
 import { coverageSummary } from './coverage.service.js'
 import { requireDivision } from './divisions.service.js'
 import type { JobQueue } from './jobs.js'
+import { gridsPlan } from './plans/grids.plan.js'
 import { staffPlan } from './plans/staff.plan.js'
 import { supervisorsPlan } from './plans/supervisors.plan.js'
 import { PlanInfeasible, type PlanKind, type PlanParams } from './plans/types.js'
@@ -21,13 +22,14 @@ import { PlanInfeasible, type PlanKind, type PlanParams } from './plans/types.js
 const KINDS: Record<string, PlanKind<unknown>> = {
   staff: staffPlan as PlanKind<unknown>,
   supervisors: supervisorsPlan as PlanKind<unknown>,
+  grids: gridsPlan as PlanKind<unknown>,
 }
 
 export const PLAN_KINDS = ['staff', 'grids', 'supervisors'] as const
 
 function kindOf(kind: string): PlanKind<unknown> {
   const k = KINDS[kind]
-  if (!k) throw new BadRequest(`plans of kind "${kind}" are not available yet; use staff or supervisors`, 'kind')
+  if (!k) throw new BadRequest(`unknown plan kind "${kind}"; use ${PLAN_KINDS.join(', ')}`, 'kind')
   return k
 }
 

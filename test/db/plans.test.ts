@@ -242,3 +242,27 @@ describe('supervisors plan', () => {
     expect(plan.coverage.after.violations.filter((v: { rule: string }) => v.rule.startsWith('supervisor') || v.rule === 'station_unsupervised')).toEqual([])
   })
 })
+
+describe('grids plan', () => {
+  it('redesigns a town into contiguous balanced units; apply then revert restores the tables exactly', async () => {
+    const before = await tableHashes(db.knex)
+    const plan = await computePlan(bureau, { kind: 'grids', within: '990101001' })
+    expect(plan.result).toMatchObject({ verified: true })
+    expect(plan.result.towns).toHaveLength(1)
+    // 2x2 villages (v1 v2 bottom, v3 v4 top); demands 1475, 2805, 4135, 5465: the only
+    // contiguous 2-split within 25 % of the even share is the columns {v1, v3} | {v2, v4}.
+    const units = plan.diff.units.map((u: { villages: string[] }) => u.villages.join(',')).sort()
+    expect(units).toEqual(['990101001001,990101001003', '990101001002,990101001004'])
+    expect(plan.diff.summary.villagesMoved).toBe(2)
+    expect(plan.coverage.after.violations.filter((v: { rule: string }) => v.rule === 'village_uncovered' || v.rule === 'station_grid_units_range')).toEqual([])
+    const applied = await call(url, 'POST', `/api/plans/${plan.id}/apply`, { cookie: bureau })
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200)
+    const now = await get(url, '/api/grid-units?within=990101001', bureau)
+    expect(now.body.features.map((f: { properties: { villageCodes: string[] } }) => f.properties.villageCodes.join(',')).sort()).toEqual(units)
+    const revert = await call(url, 'POST', `/api/plans/${plan.id}/revert`, { cookie: bureau })
+    expect(revert.status).toBe(201)
+    expect((await call(url, 'POST', `/api/plans/${revert.body.id}/apply`, { cookie: bureau })).status).toBe(200)
+    expect(await tableHashes(db.knex)).toEqual(before)
+  })
+})
+

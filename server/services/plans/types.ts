@@ -11,6 +11,8 @@ export interface PlanParams {
   distanceKm?: number
   overloadFactor?: number
   timeLimitSec?: number
+  /** Grid plans: units per station: 'keep' today's number within 2-3 (default), 'auto' (fewest that balance), 2 or 3. */
+  gridUnits?: 'keep' | 'auto' | 2 | 3
   /** Set by the server on revert plans. */
   revertOf?: string
 }
