@@ -9,6 +9,7 @@ import { openApiDocument } from './openapi.js'
 import { requireSession } from './http/session.js'
 import { authRoutes } from './routes/auth.js'
 import { coverageRoutes } from './routes/coverage.js'
+import { editRoutes } from './routes/edits.js'
 import { planRoutes } from './routes/plans.js'
 import { JobQueue } from './services/jobs.js'
 import { divisionRoutes } from './routes/divisions.js'
@@ -39,6 +40,7 @@ export function createApp(db: Database, opts: { serveWeb?: boolean; jobs?: JobQu
   app.use(ruleRoutes(db.knex))
   app.use(coverageRoutes(db.knex))
   app.use(planRoutes(db.knex, jobs))
+  app.use(editRoutes(db.knex))
   app.use('/api', notFoundHandler)
 
   if (opts.serveWeb !== false && fs.existsSync(path.join(webDist, 'index.html'))) {

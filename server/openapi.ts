@@ -17,6 +17,13 @@ const codeParam = {
   description: 'Division code: city 4 digits, county 6, town 9, village 12 (统计用区划代码)',
   schema: { type: 'string', pattern: '^\\d{4}(\\d{2}(\\d{3}(\\d{3})?)?)?$' },
 }
+const entityParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9-]{1,40}$' } }
+const editResponses = {
+  200: { description: 'Done; `warnings` lists the rule violations the edit introduced', ...json(S.EditResult) },
+  400: problem('a field is malformed, or the edit crosses a county/town/unit boundary'),
+  403: problem('the role may not edit the network'),
+  404: problem('no such worker, village, unit or point in your scope'),
+}
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }
 const withinParam = { ...codeParam, name: 'within', in: 'query', description: 'Only entities in this division (code)' }
 
@@ -182,6 +189,30 @@ export function openApiDocument() {
           summary: 'Progress and outcome of a job',
           parameters: [idParam],
           responses: { 200: { description: 'OK', ...json(S.Job) }, 400: problem('malformed id'), 404: problem('no such job in your scope') },
+        },
+      },
+      '/api/workers/{id}/move': {
+        post: {
+          summary: 'Post a worker to a station (administrative) or a service point of the same county',
+          parameters: [entityParam],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['to'], additionalProperties: false, properties: { to: { type: 'string', description: 'station or service point id' } } } } } },
+          responses: editResponses,
+        },
+      },
+      '/api/villages/{code}/grid-unit': {
+        put: {
+          summary: "Set a village's grid unit (a unit of its town), or none",
+          parameters: [codeParam],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['gridUnitId'], additionalProperties: false, properties: { gridUnitId: { type: ['string', 'null'] } } } } } },
+          responses: editResponses,
+        },
+      },
+      '/api/service-points/{id}/host': {
+        put: {
+          summary: 'Move a service point to another host village of its grid unit',
+          parameters: [entityParam],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['villageCode'], additionalProperties: false, properties: { villageCode: { type: 'string' } } } } } },
+          responses: editResponses,
         },
       },
       '/api/rules/check': {

@@ -251,6 +251,8 @@ export const Plan = PlanSummary.extend({
 
 export const PlanList = z.object({ plans: z.array(PlanSummary) })
 
+export const EditResult = z.object({ dataVersion: z.number().int(), warnings: RuleCheck.shape.violations })
+
 export const Problem = z
   .object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), field: z.string().optional() })
   .loose()
