@@ -17,6 +17,10 @@ import { openDatabase, type Database } from '../server/db/connection.js'
 import { migrateDownAll, migrateLatest } from '../server/db/migrate.js'
 import { clearDataset, countDivisions } from '../server/repositories/dataset.repository.js'
 import { seedDemo } from '../server/services/seed.service.js'
+import { hashPassword } from '../server/auth/password.js'
+import { findUserByName, insertUser } from '../server/repositories/users.repository.js'
+import { JobQueue } from '../server/services/jobs.js'
+import { createPlan, getPlan } from '../server/services/plans.service.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -39,6 +43,15 @@ async function timeApi(db: Database, label: string) {
     const s = app.listen(0, '127.0.0.1', () => r(s))
   })
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  if (!(await findUserByName(db.knex, 'bench'))) {
+    await insertUser(db.knex, { username: 'bench', passwordHash: await hashPassword('bench-password'), role: 'admin', scope: '44' })
+  }
+  const login = await fetch(`${base}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bench', password: 'bench-password' }),
+  })
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]
   const paths = [
     ['/api/divisions/4402', 'city'],
     ['/api/divisions/4402/children', 'city: 10 counties'],
@@ -48,13 +61,16 @@ async function timeApi(db: Database, label: string) {
     ['/api/workers?within=4402', 'city'],
     ['/api/rules/check?within=4402', 'city'],
     ['/api/rules/check?within=440282', 'county'],
+    ['/api/coverage?within=440282', 'county 南雄市: 237 villages'],
+    ['/api/coverage?within=4402&geometry=false', 'city, no polygons'],
+    ['/api/coverage?within=4402', 'city with polygons'],
   ]
   for (const [path, size] of paths) {
     const times: number[] = []
     let bytes = 0
     for (let i = 0; i < 5; i++) {
       const t = performance.now()
-      const res = await fetch(base + path)
+      const res = await fetch(base + path, { headers: { cookie } })
       bytes = (await res.arrayBuffer()).byteLength
       if (!res.ok) throw new Error(`${path} → ${res.status}`)
       times.push(performance.now() - t)
@@ -63,6 +79,26 @@ async function timeApi(db: Database, label: string) {
     record(label, `GET ${path}`, `${size}, ${(bytes / 1024).toFixed(0)} KiB`, `median ${times[2].toFixed(0)} ms`)
   }
   await new Promise((r) => server.close(r))
+}
+
+/** Plans on the Shaoguan demo, computed as the server does (job, diff, coverage before/after). */
+async function timePlans(db: Database, label: string) {
+  const user = { id: 0, username: 'bench', role: 'admin' as const, scope: '44', supervisorId: null }
+  const jobs = new JobQueue(db.knex)
+  const runs = [
+    ['staff', '440282', 'county 南雄市: 19 towns, 237 villages'],
+    ['staff', '4402', 'city: 10 counties, 112 towns'],
+    ['grids', '4402', 'city: 112 towns'],
+    ['supervisors', '4402', 'city: 112 stations'],
+  ] as const
+  for (const [kind, within, size] of runs) {
+    const t = performance.now()
+    const { id } = await createPlan(db.knex, jobs, user, { kind, within, params: {} })
+    await jobs.idle()
+    const plan = await getPlan(db.knex, user, id)
+    const r = plan.result as { status?: string; ms?: number; verified?: boolean } | null
+    record(label, `${kind} plan (job: solve + diff + coverage)`, size, `${seconds(performance.now() - t)} (${plan.status}, solver ${r?.status}, ${((r?.ms ?? 0) / 1000).toFixed(2)} s in the solver)`)
+  }
 }
 
 async function benchDatabase(databaseUrl: string | null) {
@@ -80,6 +116,7 @@ async function benchDatabase(databaseUrl: string | null) {
   record(label, 'seed Shaoguan: generate', '112 towns, 1,468 villages', seconds(shaoguan.generateMs))
   record(label, 'seed Shaoguan: insert', '112 towns, 1,468 villages', seconds(shaoguan.insertMs))
   await timeApi(db, label)
+  await timePlans(db, label)
   if (args.province) {
     await clearDataset(db.knex)
     t = performance.now()

@@ -4,7 +4,6 @@
  * then shortest distance; specialists keep posts of their role). The state is every
  * worker's post within the scope.
  */
-import type { Knex } from 'knex'
 import {
   DEFAULT_MOVE_PENALTY,
   solveOffThread,
@@ -107,7 +106,8 @@ async function assignCounty(facts: StaffFacts, county: AllocateStaffResult['coun
   return solveOffThread(
     'assignWorkers',
     { locations, workers: workers.map((w) => ({ id: w.id, currentLocationId: current(w), home: w.home ?? undefined, role: w.specialty })) },
-    { timeLimitSec },
+    // A transportation LP of a few thousand variables: ~0.1 s, less than starting a worker.
+    { timeLimitSec, inThread: true },
   )
 }
 
