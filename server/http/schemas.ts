@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { SPECIAL_GROUPS } from '../../solver/policy.js'
+import { RULE_IDS } from '../services/rules.js'
 
 const Level = z.enum(['city', 'county', 'town', 'village'])
 const Position = z.array(z.number()).min(2).max(3)
@@ -139,15 +140,7 @@ export const RuleCheck = z.object({
   violations: z.array(
     z
       .object({
-        rule: z.enum([
-          'station_admin_min',
-          'town_service_posts_min',
-          'village_uncovered',
-          'point_unstaffed',
-          'station_grid_units_range',
-          'supervisor_stations_range',
-          'station_unsupervised',
-        ]),
+        rule: z.enum(RULE_IDS),
         code: z.string(),
         source: z.string(),
         message: Text,

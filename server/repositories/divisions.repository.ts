@@ -26,6 +26,21 @@ export interface DivisionSummary {
   pointWorkers: number
 }
 
+/** The summary of a division with nothing in it. */
+export function emptySummary(): DivisionSummary {
+  return {
+    villages: 0,
+    population: 0,
+    specialGroups: Object.fromEntries(SPECIAL_GROUPS.map((g) => [g, 0])) as SpecialGroupCounts,
+    stations: 0,
+    gridUnits: 0,
+    servicePoints: 0,
+    workers: 0,
+    stationWorkers: 0,
+    pointWorkers: 0,
+  }
+}
+
 const groupSums = SPECIAL_GROUPS.map((g) => `coalesce(sum(g.${g}), 0)::int as ${g}`).join(', ')
 
 /** One division by code within a scope (a code prefix; '' = everywhere), or null. */
@@ -87,20 +102,7 @@ export async function summariesByKey(knex: Knex, scope: string, keyLength: numbe
   const out = new Map<string, DivisionSummary>()
   const get = (k: string): DivisionSummary => {
     let s = out.get(k)
-    if (!s) {
-      s = {
-        villages: 0,
-        population: 0,
-        specialGroups: Object.fromEntries(SPECIAL_GROUPS.map((g) => [g, 0])) as SpecialGroupCounts,
-        stations: 0,
-        gridUnits: 0,
-        servicePoints: 0,
-        workers: 0,
-        stationWorkers: 0,
-        pointWorkers: 0,
-      }
-      out.set(k, s)
-    }
+    if (!s) out.set(k, (s = emptySummary()))
     return s
   }
   for (const r of villages.rows) {

@@ -136,8 +136,9 @@ export async function gridTownFacts(knex: Knex, within: string): Promise<GridTow
         where v.level = 'village' and v.code like ? order by v.code`,
       [like],
     ),
-    () => // Villages are adjacent when their boundaries share a line (DE-9IM boundary/boundary = 1).
-    knex.raw(
+    // Villages are adjacent when their boundaries share a line (DE-9IM boundary/boundary = 1).
+    () =>
+      knex.raw(
       `select a.code as a, b.code as b, a.parent_code as "townCode"
          from divisions a join divisions b on b.parent_code = a.parent_code and a.code < b.code and a.geom && b.geom
         where a.level = 'village' and a.code like ? and ST_Relate(a.geom, b.geom, '****1****')

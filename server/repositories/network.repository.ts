@@ -5,7 +5,7 @@
 import type { Knex } from 'knex'
 import type { Geometry } from 'geojson'
 import { SPECIAL_GROUPS } from '../../solver/policy.js'
-import { under } from './scope.js'
+import { SUPERVISOR_IN_SCOPE, under } from './scope.js'
 
 const geo = (column: string) => `ST_AsGeoJSON(${column}, 6) as geometry`
 type Row = Record<string, unknown> & { geometry: Geometry | string | null }
@@ -100,9 +100,7 @@ export async function supervisorsWithin(knex: Knex, scope: string) {
                        where ss.supervisor_id = v.id), '{}') as "stationIds",
             ${geo('v.base')}
        from supervisors v
-      where v.county_code like ?
-         or exists (select 1 from supervisor_stations ss join stations s on s.id = ss.station_id
-                     where ss.supervisor_id = v.id and s.town_code like ?)
+      where ${SUPERVISOR_IN_SCOPE}
       order by v.id`,
     [like, like],
   )

@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex'
 import { SPECIAL_GROUPS, type SpecialGroupCounts } from '../../solver/policy.js'
-import { under } from './scope.js'
+import { SUPERVISOR_IN_SCOPE, under } from './scope.js'
 import { inParallel } from './parallel.js'
 
 type LngLat = [number, number]
@@ -117,9 +117,7 @@ export async function supervisorFacts(knex: Knex, within: string): Promise<Super
     () => knex.raw(
       `select v.id, v.name, v.county_code as "countyCode", ST_X(v.base) as lng, ST_Y(v.base) as lat
          from supervisors v
-        where v.county_code like ?
-           or exists (select 1 from supervisor_stations ss join stations s on s.id = ss.station_id
-                       where ss.supervisor_id = v.id and s.town_code like ?)
+        where ${SUPERVISOR_IN_SCOPE}
         order by v.id`,
       [like, like],
     ),

@@ -1,6 +1,6 @@
 /** The facts the programme rules are checked against, for every entity within a scope. */
 import type { Knex } from 'knex'
-import { under } from './scope.js'
+import { SUPERVISOR_IN_SCOPE, under } from './scope.js'
 import { inParallel } from './parallel.js'
 
 export interface StationFacts {
@@ -80,13 +80,11 @@ export async function ruleFacts(knex: Knex, scope: string): Promise<RuleFacts> {
         where s.town_code like ? order by p.id`,
       [like],
     ),
-    () => // A supervisor is in scope when based in it or covering one of its stations.
-    knex.raw(
+    () =>
+      knex.raw(
       `select v.id, v.name, (select count(*) from supervisor_stations ss where ss.supervisor_id = v.id)::int as stations
          from supervisors v
-        where v.county_code like ?
-           or exists (select 1 from supervisor_stations ss join stations s on s.id = ss.station_id
-                       where ss.supervisor_id = v.id and s.town_code like ?)
+        where ${SUPERVISOR_IN_SCOPE}
         order by v.id`,
       [like, like],
     ),

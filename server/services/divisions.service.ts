@@ -5,6 +5,7 @@ import { NotFound } from '../errors.js'
 import {
   childrenWithGeometry,
   countChildren,
+  emptySummary,
   findDivision,
   listRoots,
   summariesByKey,
@@ -74,26 +75,4 @@ export async function requireDivision(knex: Knex, code: string, scope: string): 
   const division = await findDivision(knex, code, scope)
   if (!division) throw new NotFound(`division ${code} does not exist${scope.length > 2 ? ` within your scope ${scope}` : ''}`)
   return division
-}
-
-function emptySummary(): DivisionSummary {
-  return {
-    villages: 0,
-    population: 0,
-    specialGroups: {
-      dibao: 0,
-      tekun: 0,
-      disabled: 0,
-      children_in_difficulty: 0,
-      left_behind_children: 0,
-      elderly_in_difficulty: 0,
-      left_behind_women: 0,
-    },
-    stations: 0,
-    gridUnits: 0,
-    servicePoints: 0,
-    workers: 0,
-    stationWorkers: 0,
-    pointWorkers: 0,
-  }
 }
