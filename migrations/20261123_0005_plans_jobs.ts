@@ -14,8 +14,7 @@ export async function up(knex: Knex): Promise<void> {
       params           jsonb not null default '{}'::jsonb,
       created_by       text not null,
       created_at       timestamptz not null default now(),
-      -- md5 of the network rows in scope when the plan was computed: apply refuses when it changed.
-      input_hash       text,
+      -- md5 per table of the network rows in scope when the plan was computed: apply refuses when one changed.
       input_tables     jsonb,
       data_version     bigint,
       result           jsonb,

@@ -14,7 +14,6 @@ export interface PlanRow {
   params: Record<string, unknown>
   createdBy: string
   createdAt: string
-  inputHash: string | null
   inputTables: Record<string, string> | null
   dataVersion: number | null
   result: Record<string, unknown> | null
@@ -45,7 +44,6 @@ const planColumns = {
   params: 'params',
   createdBy: 'created_by',
   createdAt: 'created_at',
-  inputHash: 'input_hash',
   inputTables: 'input_tables',
   dataVersion: 'data_version',
   result: 'result',

@@ -95,7 +95,6 @@ async function computePlan(knex: Knex, id: string, kind: PlanKind<unknown>, with
     await plans.updatePlan(knex, id, {
       status: 'draft',
       inputTables,
-      inputHash: Object.values(inputTables).join(''),
       dataVersion: version,
       result: computed.result,
       diff,
@@ -204,7 +203,6 @@ export async function revertPlan(knex: Knex, user: SessionUser, id: string): Pro
     params: params as Record<string, unknown>,
     createdBy: user.username,
     inputTables,
-    inputHash: Object.values(inputTables).join(''),
     dataVersion: version,
     // Not a solver result: the state it restores is the one saved when plan `id` was applied.
     result: { status: 'restore', objective: null, backend: 'none', backendStatus: `restores the state saved when plan ${id} was applied`, ms: 0, verified: false },
@@ -218,6 +216,6 @@ export async function revertPlan(knex: Knex, user: SessionUser, id: string): Pro
 
 /** The plan as the API shows it (without the raw states). */
 export function planView(plan: PlanRow) {
-  const { targetState: _t, beforeState: _b, inputTables: _i, inputHash: _h, ...view } = plan
+  const { targetState: _t, beforeState: _b, inputTables: _i, ...view } = plan
   return view
 }
