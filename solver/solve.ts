@@ -17,6 +17,12 @@ export interface SolveModelOptions extends BackendOptions {
    * variables only), so an absolute gap below 1 proves optimality.
    */
   integralObjective?: boolean
+  /**
+   * The LP relaxation has integral vertices (transportation/assignment structure): solve it
+   * as an LP with either backend and verify integrality against the original model; if a
+   * fractional answer comes back anyway, solve the MILP with HiGHS.
+   */
+  lpRelaxation?: boolean
 }
 
 /** A verified solution of a `LinearModel` (or the reason there is none). */
@@ -29,7 +35,7 @@ export interface ModelSolution extends SolveMeta {
 }
 
 /** Largest LP that `auto` sends to javascript-lp-solver. */
-const SMALL_LP = 200
+const SMALL_LP = 1500
 /** Relative gap at or below which a MIP result counts as proven optimal. */
 export const PROVEN_GAP = 1e-6
 
@@ -43,6 +49,14 @@ export function chooseBackend(model: LinearModel, choice: BackendChoice = 'auto'
 /** Solves `model` with the chosen backend and returns only a verified solution. */
 export async function solveModel(model: LinearModel, opts: SolveModelOptions = {}): Promise<ModelSolution> {
   const started = Date.now()
+  if (opts.lpRelaxation && isMip(model)) {
+    const relaxed: LinearModel = { ...model, variables: model.variables.map((v) => (v.integer ? { ...v, integer: false } : v)) }
+    const lp = await runAndVerify(chooseBackend(relaxed, opts.backend), relaxed, opts, started, model)
+    if (lp.status !== 'error' || (opts.backend ?? 'auto') !== 'auto') return lp
+    const mip = await runAndVerify('highs', model, opts, started)
+    mip.message = `LP relaxation not integral (${lp.message ?? lp.backendStatus}); solved as a MILP`
+    return mip
+  }
   const backend = chooseBackend(model, opts.backend)
   const first = await runAndVerify(backend, model, opts, started)
   // An automatic choice of javascript-lp-solver that failed gets a second chance with HiGHS.
@@ -54,7 +68,14 @@ export async function solveModel(model: LinearModel, opts: SolveModelOptions = {
   return first
 }
 
-async function runAndVerify(backend: BackendName, model: LinearModel, opts: SolveModelOptions, started: number): Promise<ModelSolution> {
+async function runAndVerify(
+  backend: BackendName,
+  model: LinearModel,
+  opts: SolveModelOptions,
+  started: number,
+  /** The model to verify against when `model` is a relaxation of it. */
+  original: LinearModel = model,
+): Promise<ModelSolution> {
   let raw: BackendResult
   try {
     raw = backend === 'highs' ? await solveWithHighs(model, opts) : await solveWithJsLpSolver(model, opts)
@@ -71,10 +92,10 @@ async function runAndVerify(backend: BackendName, model: LinearModel, opts: Solv
     }
   }
   const base = { backend, backendStatus: raw.backendStatus }
-  if (!raw.values) {
+  if (!raw.values || (raw.status !== 'optimal' && raw.status !== 'feasible')) {
     return { ...base, status: raw.status, objective: null, bound: raw.bound, ms: Date.now() - started, verified: false, values: null }
   }
-  const check = verifySolution(model, raw.values, raw.objective)
+  const check = verifySolution(original, raw.values, raw.objective)
   if (!check.ok) {
     return {
       ...base,
@@ -88,7 +109,8 @@ async function runAndVerify(backend: BackendName, model: LinearModel, opts: Solv
     }
   }
   const objective = check.objective
-  let bound = raw.bound
+  // An LP solved to optimality is its own bound (for an integral relaxation, of the integer model too).
+  let bound = raw.bound ?? (raw.status === 'optimal' && !isMip(model) ? objective : undefined)
   if (bound !== undefined && opts.integralObjective) {
     bound = model.sense === 'min' ? Math.ceil(bound - 1e-6) : Math.floor(bound + 1e-6)
   }

@@ -116,11 +116,12 @@ function runOnce(highs: Highs, model: LinearModel, opts: BackendOptions): Backen
       ...(opts.onProgress
         ? {
             [cb.mipImprovingSolution]: (e) => {
+              const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) && Math.abs(x) < inf ? x : undefined)
               opts.onProgress?.({
                 stage: 'highs',
-                incumbent: e.data.objective_function_value,
-                bound: e.data.mip_dual_bound,
-                gap: e.data.mip_gap,
+                incumbent: finite(e.data.objective_function_value),
+                bound: finite(e.data.mip_dual_bound),
+                gap: finite(e.data.mip_gap),
                 elapsedMs: Date.now() - started,
               })
               return undefined

@@ -285,3 +285,42 @@ function relocate(inst: PMedianInstance, sol: PMedianSolution): PMedianSolution 
   }
   return { open: cur.open, assign: cur.assign, cost: assignmentCost(inst, cur.assign) }
 }
+
+/**
+ * Iterated local search: swap two random medians for random closed candidates, improve, and
+ * keep the result when it is cheaper; repeats until the deadline or the target cost.
+ */
+export function iteratedSearch(
+  inst: PMedianInstance,
+  start: PMedianSolution,
+  deadline: number,
+  cancel?: CancelToken,
+  /** Stop as soon as the cost is at most this (e.g. a proven lower bound). */
+  target = -Infinity,
+  seed = 1,
+): PMedianSolution {
+  let best = start
+  let state = seed >>> 0
+  const rand = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+    return state / 4294967296
+  }
+  while (Date.now() < deadline && !cancel?.cancelled && best.cost > target) {
+    const open = best.open.slice()
+    const isOpen = new Set(open)
+    for (let k = 0; k < Math.min(2, open.length); k++) {
+      const t = Math.floor(rand() * open.length)
+      let j = Math.floor(rand() * inst.m)
+      for (let tries = 0; isOpen.has(j) && tries < inst.m; tries++) j = (j + 1) % inst.m
+      if (isOpen.has(j)) continue
+      isOpen.delete(open[t])
+      isOpen.add(j)
+      open[t] = j
+    }
+    const cand = solveForOpen(inst, open)
+    if (!cand) continue
+    const improved = improveMedians(inst, cand, deadline, cancel)
+    if (improved.cost < best.cost - 1e-9) best = improved
+  }
+  return best
+}

@@ -1,0 +1,54 @@
+/**
+ * Public API of the solver: pure functions from plain objects to verified plans.
+ * Every result carries `{ status, objective, bound?, gap?, backend, backendStatus, ms, verified }`.
+ */
+export { locate, type LocateInput, type LocateOptions, type LocateResult } from './problems/locate.js'
+export {
+  allocateStaff,
+  verifyAllocation,
+  DEFAULT_MOVE_PENALTY,
+  type AllocateStaffInput,
+  type AllocateStaffResult,
+  type CountyAllocation,
+  type TownAllocation,
+  type PointAllocation,
+  type CountyInput,
+  type TownInput,
+  type VillageInput,
+  type ServicePointInput,
+  type MovePenalty,
+} from './problems/allocateStaff.js'
+export {
+  assignWorkers,
+  type AssignWorkersInput,
+  type AssignWorkersResult,
+  type WorkLocation,
+  type WorkerInput,
+} from './problems/assignWorkers.js'
+export {
+  designGrids,
+  type DesignGridsInput,
+  type DesignGridsResult,
+  type GridVillageInput,
+  type GridUnitInput,
+  type GridUnit,
+} from './problems/designGrids.js'
+export { assignSupervisors, type AssignSupervisorsInput, type AssignSupervisorsResult } from './problems/assignSupervisors.js'
+export { PROBLEMS, runProblem, isProblemName, type ProblemName, type ProblemInput, type ProblemResult } from './problems/registry.js'
+export { solveOffThread, SolveAbortedError, type OffThreadOptions } from './run.js'
+export { solveModel, chooseBackend, type SolveModelOptions, type ModelSolution } from './solve.js'
+export { ModelBuilder, type LinearModel, type ModelVariable, type ModelConstraint } from './model.js'
+export { verifySolution, type Verification, type Violation } from './verify.js'
+export { haversineMetres, type LngLat, type DistanceTable } from './geo.js'
+export { resolveWeights, type DemandWeights, type DemandSource } from './demand.js'
+export {
+  SolverInputError,
+  type SolveMeta,
+  type SolveStatus,
+  type SolveProgress,
+  type BackendName,
+  type BackendChoice,
+  type Infeasibility,
+  type RunOptions,
+  type CancelToken,
+} from './types.js'

@@ -1,0 +1,88 @@
+// Off-main-thread runner and the command line.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { SolveAbortedError, solveOffThread, SolverInputError } from '../../../solver/index.js'
+import { lastRunMode } from '../../../solver/run.js'
+import { syntheticGridTowns } from '../../../solver/benchmarks/synthetic.js'
+
+const root = join(import.meta.dirname, '../../..')
+const fixture = (name: string) => join(root, 'test/fixtures/solver', name, 'in.json')
+
+describe('solveOffThread', () => {
+  it('solves in a worker thread and keeps the event loop free', async () => {
+    const [town] = syntheticGridTowns(9, [24])
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 5)
+    const r = await solveOffThread('designGrids', town, { timeLimitSec: 30 })
+    clearInterval(timer)
+    expect(lastRunMode).toBe('worker')
+    expect(r).toMatchObject({ status: 'optimal', verified: true })
+    expect(ticks).toBeGreaterThan(5)
+  })
+
+  it('passes input errors through as SolverInputError', async () => {
+    await expect(solveOffThread('locate', { p: 0, demands: [], candidates: [], cost: [] })).rejects.toBeInstanceOf(SolverInputError)
+  })
+
+  it('can run in this thread instead', async () => {
+    const [town] = syntheticGridTowns(9, [8])
+    const r = await solveOffThread('designGrids', town, { inThread: true })
+    expect(lastRunMode).toBe('in-thread')
+    expect(r.verified).toBe(true)
+  })
+
+  it('is cancelled by an AbortSignal', async () => {
+    const [town] = syntheticGridTowns(10, [40])
+    const ctl = new AbortController()
+    ctl.abort()
+    await expect(solveOffThread('designGrids', town, { signal: ctl.signal })).rejects.toBeInstanceOf(SolveAbortedError)
+  })
+})
+
+describe('cli', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'solver/cli.ts'), ...args], { cwd: root, encoding: 'utf8' })
+
+  it('prints a verified result and exits 0', () => {
+    const r = run('locate', fixture('locate-small'))
+    expect(r.status).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'optimal', verified: true, open: ['v1', 'v8'] })
+  })
+
+  it('exits 1 with the explanation when the input is infeasible', () => {
+    const r = run('allocateStaff', fixture('allocateStaff-infeasible'))
+    expect(r.status).toBe(1)
+    expect(JSON.parse(r.stdout).explanations[0].name).toBe('马坝镇')
+  })
+
+  it('exits 2 on bad input, naming the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'solver-cli-'))
+    const file = join(dir, 'bad.json')
+    writeFileSync(file, JSON.stringify({ p: 1, demands: [{ id: 'a', demand: -1 }], candidates: [{ id: 'x' }], cost: [[1]] }))
+    const r = run('locate', file)
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('demands[0].demand')
+    expect(run('nope', file).status).toBe(2)
+  })
+})
+
+describe('raceModels', () => {
+  it('returns the first proven optimum of equivalent models solved in parallel', async () => {
+    const { ModelBuilder } = await import('../../../solver/index.js')
+    const { raceModels } = await import('../../../solver/portfolio.js')
+    const build = (extraCut: boolean) => {
+      const b = new ModelBuilder('max')
+      const x = b.addVar('x', { cost: 30, integer: true })
+      const y = b.addVar('y', { cost: 50, integer: true })
+      b.le('carpentry', [x, y], [1, 2], 40)
+      b.le('finishing', [x, y], [2, 1], 50)
+      if (extraCut) b.le('implied', [x, y], [3, 3], 90)
+      return b.build()
+    }
+    const { solution, winner } = await raceModels([build(false), build(true)])
+    expect(solution).toMatchObject({ status: 'optimal', objective: 1100, verified: true })
+    expect([0, 1]).toContain(winner)
+  })
+})
