@@ -3,9 +3,10 @@
  *
  * Prints the machine (cores, memory), then for the embedded database and, when
  * DATABASE_URL is set, for PostgreSQL + PostGIS: open + migrate, seeding Shaoguan
- * (1,468 villages), and the median latency of the read API on city, county and town
- * scopes. With --province it also seeds all of Guangdong (26,842 villages). Then it runs
- * the solver benchmarks (npm run bench:solver). DATABASE_URL's database must have
+ * (1,468 villages), the median latency of the read API on city, county and town
+ * scopes, and plan times. With --province it also seeds all of Guangdong (26,842 villages).
+ * Then the first map paint and hover frame time in headless Chromium, and the solver
+ * benchmarks (npm run bench:solver). DATABASE_URL's database must have
  * "bench" or "test" in its name: its tables are dropped.
  */
 import { spawnSync } from 'node:child_process'
@@ -21,6 +22,8 @@ import { hashPassword } from '../server/auth/password.js'
 import { findUserByName, insertUser } from '../server/repositories/users.repository.js'
 import { JobQueue } from '../server/services/jobs.js'
 import { createPlan, getPlan } from '../server/services/plans.service.js'
+import { benchMap } from '../test/e2e/bench-map.js'
+import { chromiumPath } from '../test/e2e/browser.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -135,6 +138,20 @@ console.log('\n== database and API')
 await benchDatabase(null)
 if (process.env.DATABASE_URL) await benchDatabase(process.env.DATABASE_URL)
 else console.log('  (set DATABASE_URL=postgres://…/shuangbai_bench to measure PostgreSQL + PostGIS too)')
+
+console.log('\n== web map (headless Chromium, Shaoguan city view, 1,468 villages)')
+if (chromiumPath()) {
+  for (const databaseUrl of [null, process.env.DATABASE_URL ?? null].filter((u, i) => i === 0 || u)) {
+    const saved = process.env.DATABASE_URL
+    if (databaseUrl) process.env.DATABASE_URL = databaseUrl
+    else delete process.env.DATABASE_URL
+    const m = await benchMap()
+    const label = databaseUrl ? 'postgres' : 'embedded'
+    record(label, 'first map paint after navigation (median of 3)', `${m.villages} villages`, `${m.firstPaintMs} ms (target ≤ 1500)`)
+    record(label, 'hover across the city: mean frame time', `${m.villages} villages`, `${m.hoverFrameMs} ms`)
+    if (saved) process.env.DATABASE_URL = saved
+  }
+} else console.log('  skipped: Chromium not found (apt-get install chromium)')
 
 if (!args['skip-solver']) {
   console.log('\n== solver (npm run bench:solver)')

@@ -1,10 +1,12 @@
 import { mount } from 'svelte'
-import { setWorkerUrl } from 'maplibre-gl'
+import { prewarm, setWorkerUrl } from 'maplibre-gl'
 import 'maplibre-gl/dist/maplibre-gl.css'
 // MapLibre 6 cannot find its worker inside a bundle: Vite emits it and gives its URL.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url'
 import App from './App.svelte'
 
 setWorkerUrl(workerUrl)
+// Start the map's worker now, while the first requests are on their way.
+prewarm()
 
 mount(App, { target: document.getElementById('app')! })

@@ -1,0 +1,67 @@
+/**
+ * Typed fetch helpers for the JSON API. Errors carry the server's RFC 7807 problem
+ * (title, detail, field) and the HTTP status; a 401 on a data request means the session
+ * ended, and the registered handler sends the user back to the sign-in page.
+ */
+import type { Problem } from './types'
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | null,
+    message: string,
+  ) {
+    super(message)
+  }
+  get detail(): string {
+    return this.problem?.detail ?? this.message
+  }
+}
+
+let onUnauthorized: (() => void) | null = null
+/** Called when a request answers 401 (the session expired or was signed out elsewhere). */
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn
+}
+
+async function parse<T>(res: Response, path: string): Promise<T> {
+  const text = await res.text()
+  let body: unknown = null
+  try {
+    body = text ? JSON.parse(text) : null
+  } catch {
+    body = null
+  }
+  if (!res.ok) {
+    const problem = body && typeof body === 'object' && 'detail' in body ? (body as Problem) : null
+    if (res.status === 401 && path !== '/api/login') onUnauthorized?.()
+    throw new ApiError(res.status, problem, problem?.detail ?? `${res.status} ${res.statusText}`)
+  }
+  return body as T
+}
+
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return parse<T>(await fetch(path, { credentials: 'same-origin', signal }), path)
+}
+
+export async function postJson<T>(path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return parse<T>(res, path)
+}
+
+/**
+ * A response the inline script of index.html started fetching before the bundle loaded
+ * (/api/me, and the coverage of the division in the link), taken once; null when there is none.
+ */
+export function takePrefetched<T>(path: string): Promise<T> | null {
+  const w = window as unknown as { __prefetch?: Record<string, Promise<Response>> }
+  const res = w.__prefetch?.[path]
+  if (!res) return null
+  delete w.__prefetch![path]
+  return res.then((r) => parse<T>(r, path))
+}

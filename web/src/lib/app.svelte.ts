@@ -1,0 +1,366 @@
+/**
+ * The shared state of the signed-in app: who is signed in, which division is shown,
+ * its coverage report and network, the chosen metric, the selection and the panel tab.
+ * Components read it and call its methods; the map reacts to it (map/CoverageMap.svelte),
+ * and the URL mirrors it (lib/url.ts).
+ */
+import type { FeatureCollection } from 'geojson'
+import { getJson, takePrefetched } from './api'
+import { bboxOf, unionBBox, type BBox } from './geo'
+import { levelOf } from './roles'
+import { formatCamera, parseCamera, readUrl, writeUrl, type Camera } from './url'
+import { METRIC_IDS, scaleFor, type MetricId } from '../map/metrics'
+import type {
+  AreaCoverage,
+  CoverageReport,
+  DivisionChildren,
+  DivisionDetail,
+  DivisionRow,
+  GridUnits,
+  ServicePoints,
+  Stations,
+  User,
+  VillageFeature,
+  Workers,
+} from './types'
+
+export type SelectionKind = 'village' | 'town' | 'county' | 'station' | 'point'
+export interface Selection {
+  kind: SelectionKind
+  id: string
+}
+export type Tab = 'dashboard' | 'details' | 'plan'
+export const TABS: readonly Tab[] = ['dashboard', 'details', 'plan']
+
+const SEL_PREFIX: Record<SelectionKind, string> = { village: 'v', town: 't', county: 'c', station: 'st', point: 'sp' }
+
+export function selectionToString(s: Selection | null): string | undefined {
+  return s ? `${SEL_PREFIX[s.kind]}:${s.id}` : undefined
+}
+export function selectionFromString(s: string | undefined): Selection | null {
+  if (!s) return null
+  const i = s.indexOf(':')
+  const kind = (Object.keys(SEL_PREFIX) as SelectionKind[]).find((k) => SEL_PREFIX[k] === s.slice(0, i))
+  return kind && s.length > i + 1 ? { kind, id: s.slice(i + 1) } : null
+}
+
+/** What the map offers the rest of the app (set by CoverageMap when it is ready). */
+export interface MapControl {
+  /** Starts drawing a coverage report (before the panels render it); false when the map is not ready. */
+  showCoverage(report: CoverageReport): boolean
+  fitBBox(bbox: BBox, maxZoom?: number): void
+  flyToPoint(lnglat: [number, number], zoom?: number): void
+  /** The map as a PNG with the title and the legend drawn on it. */
+  exportPng(): Promise<Blob>
+}
+
+export interface HoverInfo {
+  kind: 'village' | 'station' | 'point'
+  id: string
+  x: number
+  y: number
+}
+
+/** Remembered for the prefetch in index.html (the last division shown, the user's scope). */
+const HOME_KEY = 'shuangbai.home'
+const SCOPE_KEY = 'shuangbai.scope'
+
+function remember(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value)
+  } catch {
+    // no prefetch next time
+  }
+}
+
+class AppState {
+  user = $state.raw<User | null>(null)
+  roots = $state.raw<DivisionRow[]>([])
+  within = $state('')
+  division = $state.raw<DivisionDetail | null>(null)
+  coverage = $state.raw<CoverageReport | null>(null)
+  loading = $state(false)
+  error = $state<string | null>(null)
+  metric = $state<MetricId>('status')
+  selection = $state.raw<Selection | null>(null)
+  tab = $state<Tab>('dashboard')
+  hover = $state.raw<HoverInfo | null>(null)
+  stations = $state.raw<Stations | null>(null)
+  points = $state.raw<ServicePoints | null>(null)
+  gridUnits = $state.raw<GridUnits | null>(null)
+  /** County outlines around the view (children of the city, when in scope). */
+  counties = $state.raw<DivisionChildren | null>(null)
+  /** Town outlines of the view (children of the county or counties). */
+  towns = $state.raw<DivisionChildren | null>(null)
+  /** The camera as written in the URL, or null to fit the division. */
+  camera = $state<string | null>(null)
+  /** Set by the map when the coverage of `within` is drawn. */
+  drawnWithin = $state('')
+  map: MapControl | null = null
+
+  scale = $derived(this.coverage ? scaleFor(this.metric, this.coverage) : null)
+  villageByCode = $derived(new Map((this.coverage?.villages.features ?? []).map((f) => [f.properties.code, f] as [string, VillageFeature])))
+  townByCode = $derived(new Map((this.coverage?.towns ?? []).map((t) => [t.code, t] as [string, AreaCoverage])))
+  level = $derived(levelOf(this.within))
+
+  private coverageCache = new Map<string, CoverageReport>()
+  private childrenCache = new Map<string, Promise<DivisionChildren>>()
+  private workersCache = new Map<string, Promise<Workers>>()
+  private loadToken = 0
+  private popping = false
+
+  /** Whether a division code lies within the user's scope (requests outside it answer 404). */
+  inScope(code: string): boolean {
+    return !!this.user && code.startsWith(this.user.scope)
+  }
+
+  /** Signs in the user and opens the view of the URL, or the user's starting division. */
+  async start(user: User): Promise<void> {
+    this.user = user
+    const url = readUrl()
+    if (url.m && (METRIC_IDS as readonly string[]).includes(url.m)) this.metric = url.m as MetricId
+    if (url.tab && (['dashboard', 'details', 'plan'] as string[]).includes(url.tab)) this.tab = url.tab as Tab
+    this.camera = parseCamera(url.map) ? url.map! : null
+    const wanted = url.d && /^\d{4}(\d{2}(\d{3})?)?$/.test(url.d) && this.inScope(url.d) ? url.d : null
+    // The division to show first, then the lists the pickers need: one database connection
+    // serves the requests in turn, and the coverage must not wait behind them.
+    const first = wanted ?? (user.scope.length >= 4 ? this.homeOf(user, []) : null)
+    const selection = selectionFromString(url.s)
+    remember(SCOPE_KEY, user.scope)
+    if (first) {
+      void this.open(first, { push: false, selection, keepCamera: true })
+      await this.whenDrawn(first)
+      this.roots = (await getJson<{ divisions: DivisionRow[] }>('/api/divisions')).divisions
+    } else {
+      this.roots = (await getJson<{ divisions: DivisionRow[] }>('/api/divisions')).divisions
+      const home = this.homeOf(user, this.roots)
+      if (home) void this.open(home, { push: false, selection, keepCamera: true })
+    }
+    window.addEventListener('popstate', () => void this.onPopState())
+  }
+
+  /** The starting division of a user: their scope, or the first city of a province-wide scope. */
+  homeOf(user: User, roots: DivisionRow[]): string | null {
+    if (user.scope.length >= 4) return user.scope.slice(0, Math.min(user.scope.length, 9))
+    return roots[0]?.code ?? null
+  }
+
+  signOut(): void {
+    this.user = null
+    this.coverage = null
+    this.coverageCache.clear()
+    this.childrenCache.clear()
+    this.workersCache.clear()
+    try {
+      localStorage.removeItem(HOME_KEY)
+      localStorage.removeItem(SCOPE_KEY)
+    } catch {
+      // nothing stored
+    }
+  }
+
+  /** Opens a division (city, county or town): its coverage first (the map), then the rest. */
+  async open(code: string, opts: { push?: boolean; selection?: Selection | null; keepCamera?: boolean } = {}): Promise<void> {
+    const token = ++this.loadToken
+    const changed = code !== this.within
+    this.within = code
+    this.error = null
+    if (!opts.keepCamera) this.camera = null
+    if (changed || opts.selection !== undefined) this.selection = opts.selection ?? null
+    if (changed && this.tab === 'details' && !this.selection) this.tab = 'dashboard'
+    this.syncUrl(opts.push ?? true)
+    remember(HOME_KEY, code)
+    this.loading = true
+    try {
+      const coverage = await this.loadCoverage(code)
+      if (token !== this.loadToken) return
+      // The map first (its worker starts tiling), then the panels.
+      this.map?.showCoverage(coverage)
+      this.coverage = coverage
+      this.loading = false
+      this.syncUrl(false)
+      // The villages first: outlines, labels and the network once the map has drawn them.
+      await this.whenDrawn(code)
+      if (token !== this.loadToken) return
+      await this.loadContext(code, token)
+    } catch (e) {
+      if (token === this.loadToken) {
+        this.error = (e as Error).message
+        this.loading = false
+      }
+    }
+  }
+
+  private async loadCoverage(code: string): Promise<CoverageReport> {
+    const cached = this.coverageCache.get(code)
+    if (cached) return cached
+    const path = `/api/coverage?within=${code}`
+    const report = await (takePrefetched<CoverageReport>(path) ?? getJson<CoverageReport>(path))
+    performance.mark('shuangbai:coverage-received')
+    this.coverageCache.set(code, report)
+    return report
+  }
+
+  private drawnWaiters: { code: string; resolve: () => void }[] = []
+
+  /** Called by the map when the villages of `code` are on screen. */
+  markDrawn(code: string): void {
+    this.drawnWithin = code
+    this.drawnWaiters = this.drawnWaiters.filter((w) => (w.code === code ? (w.resolve(), false) : true))
+  }
+
+  /** Resolves when the map has drawn the villages of `code` (or after a few seconds without a map). */
+  private whenDrawn(code: string): Promise<void> {
+    if (this.drawnWithin === code) return Promise.resolve()
+    return new Promise((resolve) => {
+      this.drawnWaiters.push({ code, resolve })
+      setTimeout(resolve, 4000)
+    })
+  }
+
+  /** Division summary, outlines and network of the view, after the first paint. */
+  private async loadContext(code: string, token: number): Promise<void> {
+    const level = levelOf(code)
+    const county = level === 'city' ? null : code.slice(0, 6)
+    const city = code.slice(0, 4)
+    const division = getJson<DivisionDetail>(`/api/divisions/${code}`)
+    const counties = this.inScope(city) ? this.children(city) : null
+    const towns = county
+      ? this.children(county)
+      : (async () => {
+          const cs = await this.children(city)
+          const all = await Promise.all(cs.features.map((f) => this.children(f.properties.code)))
+          return { type: 'FeatureCollection', features: all.flatMap((c) => c.features) } as DivisionChildren
+        })()
+    const live = () => token === this.loadToken
+    division.then((d) => live() && (this.division = d)).catch(() => {})
+    if (counties) counties.then((c) => live() && (this.counties = c)).catch(() => {})
+    else this.counties = null
+    towns.then((t) => live() && (this.towns = t)).catch(() => {})
+    const [stations, points] = await Promise.all([
+      getJson<Stations>(`/api/stations?within=${code}`),
+      getJson<ServicePoints>(`/api/service-points?within=${code}`),
+    ])
+    if (!live()) return
+    this.stations = stations
+    this.points = points
+    const units = await getJson<GridUnits>(`/api/grid-units?within=${code}`)
+    if (live()) this.gridUnits = units
+  }
+
+  /** The children of a division as GeoJSON (cached). */
+  children(code: string): Promise<DivisionChildren> {
+    let p = this.childrenCache.get(code)
+    if (!p) {
+      p = getJson<DivisionChildren>(`/api/divisions/${code}/children`)
+      p.catch(() => this.childrenCache.delete(code))
+      this.childrenCache.set(code, p)
+    }
+    return p
+  }
+
+  /** The workers of a town (cached until data changes). */
+  workersOf(townCode: string): Promise<Workers> {
+    let p = this.workersCache.get(townCode)
+    if (!p) {
+      p = getJson<Workers>(`/api/workers?within=${townCode}`)
+      p.catch(() => this.workersCache.delete(townCode))
+      this.workersCache.set(townCode, p)
+    }
+    return p
+  }
+
+  /** After a plan is applied: forget cached data and reload the view. */
+  async reload(): Promise<void> {
+    this.coverageCache.clear()
+    this.workersCache.clear()
+    this.childrenCache.clear()
+    await this.open(this.within, { push: false, selection: this.selection, keepCamera: true })
+  }
+
+  setMetric(m: MetricId): void {
+    this.metric = m
+    this.syncUrl(false)
+  }
+
+  setTab(tab: Tab): void {
+    this.tab = tab
+    this.syncUrl(false)
+  }
+
+  /** Selects a feature, shows its details and (optionally) flies to it. */
+  select(sel: Selection | null, opts: { fly?: boolean; tab?: boolean } = {}): void {
+    this.selection = sel
+    if (sel && opts.tab !== false) this.tab = 'details'
+    if (sel && opts.fly) this.flyTo(sel)
+    this.syncUrl(false)
+  }
+
+  /** The bounding box of a selection, when the data of the view knows it. */
+  bboxOf(sel: Selection): BBox | null {
+    if (sel.kind === 'village') return bboxOf(this.villageByCode.get(sel.id)?.geometry)
+    if (sel.kind === 'town' || sel.kind === 'county') {
+      const outline = (sel.kind === 'town' ? this.towns : this.counties)?.features.find((f) => f.properties.code === sel.id)
+      if (outline) return bboxOf(outline.geometry)
+      return unionBBox((this.coverage?.villages.features ?? []).filter((f) => f.properties.code.startsWith(sel.id)).map((f) => bboxOf(f.geometry)))
+    }
+    const point = this.pointOf(sel)
+    return point ? [point[0], point[1], point[0], point[1]] : null
+  }
+
+  pointOf(sel: Selection): [number, number] | null {
+    const fc: FeatureCollection | null = sel.kind === 'station' ? this.stations : sel.kind === 'point' ? this.points : null
+    const f = fc?.features.find((x) => x.properties?.id === sel.id)
+    return f?.geometry?.type === 'Point' ? (f.geometry.coordinates as [number, number]) : null
+  }
+
+  flyTo(sel: Selection): void {
+    if (!this.map) return
+    const point = sel.kind === 'station' || sel.kind === 'point' ? this.pointOf(sel) : null
+    if (point) return this.map.flyToPoint(point, 13)
+    const box = this.bboxOf(sel)
+    if (box) this.map.fitBBox(box, sel.kind === 'village' ? 13.5 : 12)
+  }
+
+  setCamera(c: Camera): void {
+    this.camera = formatCamera(c)
+    this.syncUrl(false)
+  }
+
+  /** Extra URL state owned by other stores (the plan under review). */
+  urlExtras: () => { plan?: string } = () => ({})
+
+  syncUrl(push: boolean): void {
+    if (this.popping || !this.within) return
+    const lang = new URLSearchParams(location.search).get('lang') ?? undefined
+    writeUrl(
+      {
+        d: this.within,
+        m: this.metric === 'status' ? undefined : this.metric,
+        s: selectionToString(this.selection),
+        tab: this.tab === 'dashboard' ? undefined : this.tab,
+        map: this.camera ?? undefined,
+        lang,
+        ...this.urlExtras(),
+      },
+      push,
+    )
+  }
+
+  private async onPopState(): Promise<void> {
+    const url = readUrl()
+    this.popping = true
+    try {
+      this.metric = url.m && (METRIC_IDS as readonly string[]).includes(url.m) ? (url.m as MetricId) : 'status'
+      this.tab = (url.tab as Tab) ?? 'dashboard'
+      this.camera = parseCamera(url.map) ? url.map! : null
+      const code = url.d && this.inScope(url.d) ? url.d : this.within
+      if (code !== this.within) void this.open(code, { push: false, selection: selectionFromString(url.s), keepCamera: true })
+      else this.selection = selectionFromString(url.s)
+    } finally {
+      this.popping = false
+    }
+  }
+}
+
+export const app = new AppState()

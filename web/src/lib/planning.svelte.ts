@@ -1,0 +1,262 @@
+/**
+ * The planning workflow in the browser: parameters (with the server's defaults shown) →
+ * run (POST /api/plans, then poll the job for progress) → review (diff, coverage before and
+ * after, moves on the map) → apply (409 explained) or discard; history with revert.
+ */
+import { ApiError, getJson, postJson } from './api'
+import { app } from './app.svelte'
+import { levelOf } from './roles'
+import type { CoverageStatus, Job, Plan, PlanKind, PlanParams, PlanSummary } from './types'
+
+/** Weights of weighted demand, the server's defaults (solver/policy.ts DEFAULT_DEMAND_WEIGHTS). */
+export const DEFAULT_WEIGHTS: Record<string, number> = {
+  population: 1,
+  dibao: 20,
+  tekun: 30,
+  disabled: 20,
+  children_in_difficulty: 25,
+  left_behind_children: 10,
+  elderly_in_difficulty: 20,
+  left_behind_women: 10,
+}
+
+/** Defaults of the solver (solver/problems/allocateStaff.ts) and the coverage analysis. */
+export const DEFAULTS = {
+  moveCost: 0.5,
+  crossTownMoveCost: 1.5,
+  allowCrossTownMoves: true,
+  distanceKm: 5,
+  overloadFactor: 1.3,
+  timeLimitSec: 60,
+}
+
+export interface PlanForm {
+  kind: PlanKind
+  weights: Record<string, number>
+  /** Empty: today's number of workers. */
+  budget: number | null
+  moveCost: number
+  crossTownMoveCost: number
+  allowCrossTownMoves: boolean
+  distanceKm: number
+  overloadFactor: number
+  timeLimitSec: number
+}
+
+export function defaultForm(): PlanForm {
+  const params = app.coverage?.params
+  return {
+    kind: 'staff',
+    weights: { ...DEFAULT_WEIGHTS, ...(params?.weights ?? {}) },
+    budget: null,
+    moveCost: DEFAULTS.moveCost,
+    crossTownMoveCost: DEFAULTS.crossTownMoveCost,
+    allowCrossTownMoves: DEFAULTS.allowCrossTownMoves,
+    distanceKm: params?.distanceKm ?? DEFAULTS.distanceKm,
+    overloadFactor: params?.overloadFactor ?? DEFAULTS.overloadFactor,
+    timeLimitSec: DEFAULTS.timeLimitSec,
+  }
+}
+
+/** Only the parameters that differ from the defaults (the plan records what was chosen). */
+export function paramsOf(form: PlanForm): PlanParams {
+  const p: PlanParams = {}
+  const weights = Object.fromEntries(Object.entries(form.weights).filter(([k, v]) => v !== DEFAULT_WEIGHTS[k]))
+  if (Object.keys(weights).length) p.weights = weights
+  if (form.kind === 'staff') {
+    if (form.budget !== null) p.budget = form.budget
+    if (form.moveCost !== DEFAULTS.moveCost) p.moveCost = form.moveCost
+    if (form.crossTownMoveCost !== DEFAULTS.crossTownMoveCost) p.crossTownMoveCost = form.crossTownMoveCost
+    if (form.allowCrossTownMoves !== DEFAULTS.allowCrossTownMoves) p.allowCrossTownMoves = form.allowCrossTownMoves
+  }
+  if (form.distanceKm !== DEFAULTS.distanceKm) p.distanceKm = form.distanceKm
+  if (form.overloadFactor !== DEFAULTS.overloadFactor) p.overloadFactor = form.overloadFactor
+  if (form.timeLimitSec !== DEFAULTS.timeLimitSec) p.timeLimitSec = form.timeLimitSec
+  return p
+}
+
+/** The division a plan of the current view is made for: the city or county (a town's county). */
+export function planScope(within: string): string {
+  return levelOf(within) === 'town' ? within.slice(0, 6) : within
+}
+
+/** Villages whose grid unit a plan changes (grid plans; none for staff and supervisor plans). */
+export function gridChanges(plan: Plan | null): string[] {
+  const diff = plan?.diff
+  if (!diff || diff.kind !== 'grids') return []
+  return diff.membership.map((m) => m.villageCode)
+}
+
+/** Villages whose coverage status the plan changes, with the status after. */
+export function statusChanges(plan: Plan | null): Map<string, { before: CoverageStatus; after: CoverageStatus }> {
+  const out = new Map<string, { before: CoverageStatus; after: CoverageStatus }>()
+  const before = plan?.coverage?.before?.villageStatus
+  const after = plan?.coverage?.after?.villageStatus
+  if (!before || !after) return out
+  for (const [code, s] of Object.entries(after)) if (before[code] !== s) out.set(code, { before: before[code], after: s })
+  return out
+}
+
+/**
+ * The job's progress message (the server writes English) in Chinese when it is one of the
+ * known steps; otherwise as sent.
+ */
+const JOB_STEPS_ZH: [RegExp, string][] = [
+  [/^started$/, '已开始'],
+  [/^reading the county data$/, '读取县(区)数据'],
+  [/^reading villages and their boundaries$/, '读取村(居)及边界'],
+  [/^reading stations and supervisors$/, '读取社工站与督导'],
+  [/^allocating posts/, '计算岗位配置（allocateStaff）'],
+  [/^assigning workers in (.+)$/, '为$1安排社工'],
+  [/^assigning stations to supervisors/, '为社工站指定督导（assignSupervisors）'],
+  [/^comparing before and after$/, '对比方案前后'],
+  [/^done$/, '完成'],
+  [/^failed$/, '失败'],
+]
+export function jobMessage(message: string | null, lang: 'zh' | 'en'): string {
+  if (!message || lang === 'en') return message ?? ''
+  for (const [re, zh] of JOB_STEPS_ZH) if (re.test(message)) return message.replace(re, zh)
+  return message
+}
+
+export type Notice = { kind: 'ok' | 'error' | 'conflict'; text: string }
+
+class Planning {
+  form = $state<PlanForm>(defaultForm())
+  job = $state.raw<Job | null>(null)
+  running = $state(false)
+  plan = $state.raw<Plan | null>(null)
+  history = $state.raw<PlanSummary[]>([])
+  notice = $state.raw<Notice | null>(null)
+  busy = $state(false)
+  /** Colour the map by the coverage status after the plan. */
+  preview = $state(false)
+  private pollTimer: ReturnType<typeof setTimeout> | null = null
+
+  constructor() {
+    app.urlExtras = () => (this.plan ? { plan: this.plan.id } : {})
+  }
+
+  resetForm(): void {
+    this.form = defaultForm()
+  }
+
+  async run(within: string): Promise<void> {
+    this.notice = null
+    this.plan = null
+    this.preview = false
+    this.running = true
+    this.job = { state: 'queued', progress: 0, planId: '', message: null }
+    try {
+      const created = await postJson<{ id: string; jobId: string }>('/api/plans', { kind: this.form.kind, within, params: paramsOf(this.form) })
+      await this.poll(created.jobId)
+    } catch (e) {
+      this.running = false
+      this.job = null
+      this.notice = { kind: 'error', text: e instanceof ApiError ? e.detail : (e as Error).message }
+    }
+  }
+
+  private poll(jobId: string): Promise<void> {
+    return new Promise((resolve) => {
+      const tick = async () => {
+        try {
+          const job = await getJson<Job>(`/api/jobs/${jobId}`)
+          this.job = job
+          if (job.state === 'done' || job.state === 'failed') {
+            this.running = false
+            await this.open(job.planId)
+            if (job.state === 'failed') this.notice = { kind: 'error', text: job.error ?? job.message ?? 'failed' }
+            void this.loadHistory()
+            return resolve()
+          }
+        } catch (e) {
+          this.running = false
+          this.notice = { kind: 'error', text: (e as Error).message }
+          return resolve()
+        }
+        this.pollTimer = setTimeout(tick, 250)
+      }
+      void tick()
+    })
+  }
+
+  /** Opens a plan for review. */
+  async open(id: string): Promise<void> {
+    this.plan = await getJson<Plan>(`/api/plans/${id}`)
+    this.preview = false
+    app.syncUrl(false)
+  }
+
+  close(): void {
+    this.plan = null
+    this.preview = false
+    this.job = null
+    app.syncUrl(false)
+  }
+
+  async loadHistory(): Promise<void> {
+    if (!app.within) return
+    try {
+      this.history = (await getJson<{ plans: PlanSummary[] }>(`/api/plans?within=${planScope(app.within)}`)).plans
+    } catch {
+      this.history = []
+    }
+  }
+
+  async apply(): Promise<boolean> {
+    if (!this.plan) return false
+    this.busy = true
+    this.notice = null
+    try {
+      this.plan = await postJson<Plan>(`/api/plans/${this.plan.id}/apply`)
+      this.preview = false
+      this.notice = { kind: 'ok', text: 'applied' }
+      await app.reload()
+      void this.loadHistory()
+      return true
+    } catch (e) {
+      const err = e as ApiError
+      this.notice = { kind: err.status === 409 ? 'conflict' : 'error', text: err.detail ?? err.message }
+      return false
+    } finally {
+      this.busy = false
+    }
+  }
+
+  async discard(): Promise<void> {
+    if (!this.plan) return
+    this.busy = true
+    this.notice = null
+    try {
+      this.plan = await postJson<Plan>(`/api/plans/${this.plan.id}/discard`)
+      this.notice = { kind: 'ok', text: 'discarded' }
+      void this.loadHistory()
+    } catch (e) {
+      this.notice = { kind: 'error', text: (e as ApiError).detail ?? (e as Error).message }
+    } finally {
+      this.busy = false
+    }
+  }
+
+  async revert(id: string): Promise<void> {
+    this.busy = true
+    this.notice = null
+    try {
+      this.plan = await postJson<Plan>(`/api/plans/${id}/revert`)
+      this.preview = false
+      app.syncUrl(false)
+      void this.loadHistory()
+    } catch (e) {
+      this.notice = { kind: (e as ApiError).status === 409 ? 'conflict' : 'error', text: (e as ApiError).detail ?? (e as Error).message }
+    } finally {
+      this.busy = false
+    }
+  }
+
+  stop(): void {
+    if (this.pollTimer) clearTimeout(this.pollTimer)
+  }
+}
+
+export const planning = new Planning()

@@ -1,0 +1,308 @@
+/**
+ * Shapes of the JSON API (GET /api/openapi.json is the reference; these mirror
+ * server/http/schemas.ts as plain types so the web bundle imports nothing from the server).
+ */
+import type { Feature, FeatureCollection, Geometry, MultiPolygon, Point } from 'geojson'
+
+export type Role = 'admin' | 'bureau' | 'planner' | 'supervisor' | 'viewer'
+export type Level = 'city' | 'county' | 'town' | 'village'
+export type Text = { zh: string; en: string }
+
+export interface User {
+  id: number
+  username: string
+  role: Role
+  /** Division code the user is limited to ('44' = all of Guangdong). */
+  scope: string
+  supervisorId: string | null
+}
+
+export const SPECIAL_GROUPS = [
+  'dibao',
+  'tekun',
+  'disabled',
+  'children_in_difficulty',
+  'left_behind_children',
+  'elderly_in_difficulty',
+  'left_behind_women',
+] as const
+export type SpecialGroup = (typeof SPECIAL_GROUPS)[number]
+export type SpecialGroupCounts = Record<SpecialGroup, number>
+
+export interface DivisionRow {
+  code: string
+  name: string
+  level: Level
+  parentCode: string | null
+  population: number
+}
+
+export interface Summary {
+  villages: number
+  population: number
+  specialGroups: SpecialGroupCounts
+  stations: number
+  gridUnits: number
+  servicePoints: number
+  workers: number
+  stationWorkers: number
+  pointWorkers: number
+}
+
+export interface DivisionDetail extends DivisionRow {
+  childLevel: Level | null
+  children: number
+  summary: Summary
+}
+
+export type DivisionChildProps = Summary & { code: string; name: string; level: Level; parentCode: string | null }
+export type DivisionChildren = FeatureCollection<MultiPolygon, DivisionChildProps>
+
+export type CoverageStatus = 'uncovered' | 'far' | 'overloaded' | 'ok'
+export const COVERAGE_STATUSES: readonly CoverageStatus[] = ['uncovered', 'far', 'overloaded', 'ok']
+
+export interface VillageCoverage {
+  code: string
+  name: string
+  townCode: string
+  population: number
+  specialGroupMembers: number
+  demand: number
+  gridUnitId: string | null
+  servicePointId: string | null
+  servicePointName: string | null
+  distanceKm: number | null
+  unitWorkers: number
+  demandPerWorker: number | null
+  status: CoverageStatus
+  flags: CoverageStatus[]
+}
+
+export interface Spread {
+  units: number
+  median: number | null
+  max: number | null
+  maxOverMedian: number | null
+  gini: number | null
+}
+
+export interface AreaCoverage {
+  code: string
+  name: string
+  villages: number
+  population: number
+  coveredVillages: number
+  coveredPct: number
+  specialGroupMembers: number
+  specialGroupMembersReached: number
+  specialGroupReachedPct: number
+  stations: number
+  adminPosts: number
+  adminPostsRequired: number
+  servicePosts: number
+  servicePostsRequired: number
+  statusCounts: Record<CoverageStatus, number>
+  demandPerWorker: Spread
+}
+
+export type RuleId =
+  | 'station_admin_min'
+  | 'town_service_posts_min'
+  | 'village_uncovered'
+  | 'point_unstaffed'
+  | 'station_grid_units_range'
+  | 'supervisor_stations_range'
+  | 'station_unsupervised'
+
+export interface Violation {
+  rule: RuleId
+  /** Division code, or the station / service point / supervisor id concerned. */
+  code: string
+  source: string
+  message: Text
+  townCode?: string
+  [numbers: string]: unknown
+}
+
+export interface CoverageParams {
+  distanceKm: number
+  overloadFactor: number
+  weights: Record<string, number>
+}
+
+export type VillageFeature = Feature<MultiPolygon | null, VillageCoverage>
+
+export interface CoverageReport {
+  within: string
+  name: string
+  params: CoverageParams
+  medianDemandPerWorker: number | null
+  total: AreaCoverage
+  counties: AreaCoverage[]
+  towns: AreaCoverage[]
+  villages: FeatureCollection<MultiPolygon | null, VillageCoverage>
+  violations: Violation[]
+}
+
+/** A coverage report without villages, as stored in a plan (plus each village's status). */
+export type CoverageSummary = Omit<CoverageReport, 'villages'> & { villageStatus: Record<string, CoverageStatus> }
+
+export interface StationProps {
+  id: string
+  name: string
+  townCode: string
+  adminPosts: number
+  servicePosts: number
+  gridUnits: number
+  supervisorId: string | null
+}
+export interface ServicePointProps {
+  id: string
+  name: string
+  gridUnitId: string
+  stationId: string
+  villageCode: string
+  townCode: string
+  workers: number
+}
+export interface GridUnitProps {
+  id: string
+  name: string
+  stationId: string
+  townCode: string
+  villageCodes: string[]
+}
+export interface WorkerProps {
+  id: string
+  name: string
+  post: 'station' | 'point'
+  stationId: string
+  servicePointId: string | null
+  townCode: string
+  certified: boolean
+  specialty: string | null
+  hiredOn: string | null
+}
+export interface SupervisorProps {
+  id: string
+  name: string
+  countyCode: string
+  stationIds: string[]
+}
+export type VillageListProps = SpecialGroupCounts & {
+  code: string
+  name: string
+  townCode: string
+  population: number
+  gridUnitId: string | null
+  servicePointId: string | null
+}
+
+export type Stations = FeatureCollection<Point, StationProps>
+export type ServicePoints = FeatureCollection<Point, ServicePointProps>
+export type GridUnits = FeatureCollection<Geometry | null, GridUnitProps>
+export type Workers = FeatureCollection<Point | null, WorkerProps>
+export type Supervisors = FeatureCollection<Point, SupervisorProps>
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed'
+export interface Job {
+  state: JobState
+  progress: number
+  planId: string
+  message: string | null
+  error?: string
+}
+
+export type PlanKind = 'staff' | 'grids' | 'supervisors'
+export type PlanStatus = 'computing' | 'draft' | 'failed' | 'applied' | 'discarded'
+
+export interface PlanParams {
+  weights?: Record<string, number>
+  budget?: number
+  moveCost?: number
+  crossTownMoveCost?: number
+  allowCrossTownMoves?: boolean
+  distanceKm?: number
+  overloadFactor?: number
+  timeLimitSec?: number
+  revertOf?: string
+}
+
+export interface SolverResult {
+  status: string
+  objective: number | null
+  verified: boolean
+  backend?: string
+  ms?: number
+  gap?: number | null
+  explanations?: { message?: Text }[]
+  [more: string]: unknown
+}
+
+export interface PostPlace {
+  id: string
+  name: string
+  post: 'station' | 'point'
+  townCode: string | null
+  lnglat: [number, number] | null
+}
+export interface WorkerMove {
+  workerId: string
+  name: string
+  from: PostPlace
+  to: PostPlace
+  crossTown: boolean
+  distanceKm: number | null
+}
+export interface StaffDiff {
+  kind: 'staff'
+  summary: { moves: number; crossTownMoves: number; townsChanged: number; pointsChanged: number }
+  towns: { code: string; name: string; villages: number; before: { adminPosts: number; servicePosts: number }; after: { adminPosts: number; servicePosts: number } }[]
+  stations: { id: string; name: string; townCode: string; before: number; after: number }[]
+  points: { id: string; name: string; townCode: string; before: number; after: number }[]
+  moves: WorkerMove[]
+}
+export interface SupervisorsDiff {
+  kind: 'supervisors'
+  summary: { stationsReassigned: number }
+  supervisors: { id: string; name: string; before: { stations: number; distanceKm: number }; after: { stations: number; distanceKm: number } }[]
+  changes: { stationId: string; name: string; from: { id: string; name: string } | null; to: { id: string; name: string } | null }[]
+}
+/** A grid plan's diff: villages that change unit, units added/changed/removed, workers re-posted. */
+export interface GridsDiff {
+  kind: 'grids'
+  summary: { villagesMoved: number; unitsAdded: number; unitsRemoved: number; unitsChanged: number; workersMoved: number }
+  membership: { villageCode: string; from: string | null; to: string | null }[]
+  units: { id: string; townCode: string; change: 'added' | 'removed' | 'changed'; villages: string[]; host: string | null }[]
+  moves: { workerId: string; from: string | null; to: string | null }[]
+}
+export type PlanDiff = StaffDiff | SupervisorsDiff | GridsDiff
+
+export interface PlanSummary {
+  id: string
+  kind: PlanKind
+  within: string
+  status: PlanStatus
+  params: PlanParams
+  createdBy: string
+  createdAt: string
+  dataVersion: number | null
+  result: SolverResult | null
+  error: string | null
+  appliedAt: string | null
+  appliedBy: string | null
+  revertsPlanId: string | null
+}
+
+export interface Plan extends PlanSummary {
+  diff: PlanDiff | null
+  coverage: { before: CoverageSummary; after: CoverageSummary } | null
+}
+
+export interface Problem {
+  type?: string
+  title: string
+  status: number
+  detail: string
+  field?: string
+}
