@@ -3,22 +3,14 @@
  * run (POST /api/plans, then poll the job for progress) → review (diff, coverage before and
  * after, moves on the map) → apply (409 explained) or discard; history with revert.
  */
+import { DEFAULT_DEMAND_WEIGHTS } from '../../../solver/policy'
 import { ApiError, getJson, postJson } from './api'
 import { app } from './app.svelte'
 import { levelOf } from './roles'
 import type { CoverageStatus, Job, Plan, PlanKind, PlanParams, PlanSummary } from './types'
 
-/** Weights of weighted demand, the server's defaults (solver/policy.ts DEFAULT_DEMAND_WEIGHTS). */
-export const DEFAULT_WEIGHTS: Record<string, number> = {
-  population: 1,
-  dibao: 20,
-  tekun: 30,
-  disabled: 20,
-  children_in_difficulty: 25,
-  left_behind_children: 10,
-  elderly_in_difficulty: 20,
-  left_behind_women: 10,
-}
+/** Weights of weighted demand: the server's defaults, from the one rules module. */
+export const DEFAULT_WEIGHTS: Record<string, number> = { ...DEFAULT_DEMAND_WEIGHTS }
 
 /** Defaults of the solver (solver/problems/allocateStaff.ts) and the coverage analysis. */
 export const DEFAULTS = {

@@ -1,6 +1,7 @@
 /**
  * Shapes of the JSON API (GET /api/openapi.json is the reference; these mirror
- * server/http/schemas.ts as plain types so the web bundle imports nothing from the server).
+ * server/http/schemas.ts as plain types so the web bundle imports nothing from the server;
+ * the programme's constants come from solver/policy.ts, a pure module).
  */
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Point } from 'geojson'
 
@@ -17,17 +18,9 @@ export interface User {
   supervisorId: string | null
 }
 
-export const SPECIAL_GROUPS = [
-  'dibao',
-  'tekun',
-  'disabled',
-  'children_in_difficulty',
-  'left_behind_children',
-  'elderly_in_difficulty',
-  'left_behind_women',
-] as const
-export type SpecialGroup = (typeof SPECIAL_GROUPS)[number]
-export type SpecialGroupCounts = Record<SpecialGroup, number>
+// The programme's groups come from the one rules module (pure, browser-safe).
+export { SPECIAL_GROUPS, type SpecialGroup, type SpecialGroupCounts } from '../../../solver/policy'
+import type { SpecialGroupCounts } from '../../../solver/policy'
 
 export interface DivisionRow {
   code: string
