@@ -51,52 +51,10 @@ export interface DivisionDetail extends DivisionRow {
 export type DivisionChildProps = Summary & { code: string; name: string; level: Level; parentCode: string | null }
 export type DivisionChildren = FeatureCollection<MultiPolygon, DivisionChildProps>
 
-export type CoverageStatus = 'uncovered' | 'far' | 'overloaded' | 'ok'
+// Coverage shapes are the server's own types (type-only: nothing of the server reaches the bundle).
+export type { AreaCoverage, CoverageStatus, Spread, VillageCoverage } from '../../../server/services/coverage'
+import type { AreaCoverage, CoverageStatus, VillageCoverage } from '../../../server/services/coverage'
 export const COVERAGE_STATUSES: readonly CoverageStatus[] = ['uncovered', 'far', 'overloaded', 'ok']
-
-export interface VillageCoverage {
-  code: string
-  name: string
-  townCode: string
-  population: number
-  specialGroupMembers: number
-  demand: number
-  gridUnitId: string | null
-  servicePointId: string | null
-  servicePointName: string | null
-  distanceKm: number | null
-  unitWorkers: number
-  demandPerWorker: number | null
-  status: CoverageStatus
-  flags: CoverageStatus[]
-}
-
-export interface Spread {
-  units: number
-  median: number | null
-  max: number | null
-  maxOverMedian: number | null
-  gini: number | null
-}
-
-export interface AreaCoverage {
-  code: string
-  name: string
-  villages: number
-  population: number
-  coveredVillages: number
-  coveredPct: number
-  specialGroupMembers: number
-  specialGroupMembersReached: number
-  specialGroupReachedPct: number
-  stations: number
-  adminPosts: number
-  adminPostsRequired: number
-  servicePosts: number
-  servicePostsRequired: number
-  statusCounts: Record<CoverageStatus, number>
-  demandPerWorker: Spread
-}
 
 export type RuleId =
   | 'station_admin_min'
