@@ -1,5 +1,5 @@
 // locate (capacitated p-median): exact on small random instances, rules always hold.
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -111,8 +111,9 @@ describe('locate', () => {
     await expect(locate({ p: 1, demands: [{ id: 'a', demand: 1 }], candidates: [{ id: 'x' }], cost: [[1, 2]] })).rejects.toThrow(/cost\[0\]/)
   })
 
-  const pmedcap1 = join(import.meta.dirname, '../../../../shared/benchmarks/pmedcap/pmedcap1.dat')
-  it.skipIf(!existsSync(pmedcap1))('solves pmedcap1 to its proven optimum 713', async () => {
+  // A copy of the public instance lives in test/fixtures/pmedcap (see its README).
+  const pmedcap1 = join(import.meta.dirname, '../../fixtures/pmedcap/pmedcap1.dat')
+  it('solves pmedcap1 to its proven optimum 713', async () => {
     const input = parsePmedcap(readFileSync(pmedcap1, 'utf8'))
     const r = await locate(input, { timeLimitSec: 60 })
     expect(r).toMatchObject({ status: 'optimal', objective: 713, verified: true })
