@@ -22,25 +22,9 @@ export interface User {
 export { SPECIAL_GROUPS, type SpecialGroup, type SpecialGroupCounts } from '../../../solver/policy'
 import type { SpecialGroupCounts } from '../../../solver/policy'
 
-export interface DivisionRow {
-  code: string
-  name: string
-  level: Level
-  parentCode: string | null
-  population: number
-}
-
-export interface Summary {
-  villages: number
-  population: number
-  specialGroups: SpecialGroupCounts
-  stations: number
-  gridUnits: number
-  servicePoints: number
-  workers: number
-  stationWorkers: number
-  pointWorkers: number
-}
+// Division shapes are the server's own types (type-only).
+export type { DivisionRow, DivisionSummary as Summary } from '../../../server/repositories/divisions.repository'
+import type { DivisionRow, DivisionSummary as Summary } from '../../../server/repositories/divisions.repository'
 
 export interface DivisionDetail extends DivisionRow {
   childLevel: Level | null
