@@ -8,6 +8,8 @@ import * as network from './20261123_0002_network.js'
 import * as auditLog from './20261123_0003_audit_log.js'
 import * as users from './20261123_0004_users_sessions.js'
 import * as plans from './20261123_0005_plans_jobs.js'
+import * as dataVersionTriggers from './20261123_0006_data_version_triggers.js'
+import * as innerPoint from './20261123_0007_division_inner_point.js'
 
 type Migration = { name: string; up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> }
 
@@ -17,6 +19,8 @@ export const migrations: Migration[] = [
   { name: '20261123_0003_audit_log', ...auditLog },
   { name: '20261123_0004_users_sessions', ...users },
   { name: '20261123_0005_plans_jobs', ...plans },
+  { name: '20261123_0006_data_version_triggers', ...dataVersionTriggers },
+  { name: '20261123_0007_division_inner_point', ...innerPoint },
 ]
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -69,17 +69,24 @@ async function timeApi(db: Database, label: string) {
     ['/api/coverage?within=4402', 'city with polygons'],
   ]
   for (const [path, size] of paths) {
-    const times: number[] = []
-    let bytes = 0
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now()
-      const res = await fetch(base + path, { headers: { cookie } })
-      bytes = (await res.arrayBuffer()).byteLength
-      if (!res.ok) throw new Error(`${path} → ${res.status}`)
-      times.push(performance.now() - t)
+    // Coverage reports are cached by data version: time them computed (the version bumped
+    // before each request, as after any change) and answered from the cache.
+    const cached = path.startsWith('/api/coverage')
+    for (const mode of cached ? (['computed', 'cached'] as const) : ([null] as const)) {
+      const times: number[] = []
+      let bytes = 0
+      for (let i = 0; i < 5; i++) {
+        if (mode === 'computed') await db.knex.raw('update app_meta set data_version = data_version + 1')
+        const t = performance.now()
+        const res = await fetch(base + path, { headers: { cookie } })
+        bytes = (await res.arrayBuffer()).byteLength
+        if (!res.ok) throw new Error(`${path} → ${res.status}`)
+        if (mode && !res.headers.get('server-timing')?.includes(`"${mode}"`)) throw new Error(`${path}: expected a ${mode} report`)
+        times.push(performance.now() - t)
+      }
+      times.sort((a, b) => a - b)
+      record(label, `GET ${path}${mode ? ` (${mode})` : ''}`, `${size}, ${(bytes / 1024).toFixed(0)} KiB`, `median ${times[2].toFixed(0)} ms`)
     }
-    times.sort((a, b) => a - b)
-    record(label, `GET ${path}`, `${size}, ${(bytes / 1024).toFixed(0)} KiB`, `median ${times[2].toFixed(0)} ms`)
   }
   await new Promise((r) => server.close(r))
 }
@@ -147,7 +154,8 @@ if (chromiumPath()) {
     else delete process.env.DATABASE_URL
     const m = await benchMap()
     const label = databaseUrl ? 'postgres' : 'embedded'
-    record(label, 'first map paint after navigation (median of 3)', `${m.villages} villages`, `${m.firstPaintMs} ms (target ≤ 1500)`)
+    record(label, 'first map paint, data unchanged since the last visit (median of 5)', `${m.villages} villages`, `${m.firstPaintMs} ms (target ≤ 1500)`)
+    record(label, 'first map paint, data changed just before (median of 5)', `${m.villages} villages`, `${m.firstPaintColdMs} ms (target ≤ 1500)`)
     record(label, 'hover across the city: mean frame time', `${m.villages} villages`, `${m.hoverFrameMs} ms`)
     if (saved) process.env.DATABASE_URL = saved
   }

@@ -11,6 +11,7 @@ import { authRoutes } from './routes/auth.js'
 import { coverageRoutes } from './routes/coverage.js'
 import { editRoutes } from './routes/edits.js'
 import { planRoutes } from './routes/plans.js'
+import { CoverageCache } from './services/coverage.cache.js'
 import { JobQueue } from './services/jobs.js'
 import { divisionRoutes } from './routes/divisions.js'
 import { healthRoutes } from './routes/health.js'
@@ -38,7 +39,7 @@ export function createApp(db: Database, opts: { serveWeb?: boolean; jobs?: JobQu
   app.use(divisionRoutes(db.knex))
   app.use(networkRoutes(db.knex))
   app.use(ruleRoutes(db.knex))
-  app.use(coverageRoutes(db.knex))
+  app.use(coverageRoutes(db.knex, new CoverageCache()))
   app.use(planRoutes(db.knex, jobs))
   app.use(editRoutes(db.knex))
   app.use('/api', notFoundHandler)

@@ -3,6 +3,7 @@ import { createApp } from './app.js'
 import { readConfig } from './config.js'
 import { openDatabase } from './db/connection.js'
 import { migrateLatest } from './db/migrate.js'
+import { analyzeNetwork } from './repositories/dataset.repository.js'
 import { hasDivisions } from './repositories/meta.repository.js'
 import { seedDemo, seedDemoUsers } from './services/seed.service.js'
 
@@ -22,6 +23,9 @@ if (config.seedDemo && !(await hasDivisions(db.knex))) {
   const users = await seedDemoUsers(db.knex, config.demoCity)
   if (users.length) log(`demo users (passwords in README.md): ${users.join(', ')}`)
 }
+
+// PGlite runs no autovacuum: refresh the planner's statistics (data may have changed since).
+if (db.kind === 'embedded') await analyzeNetwork(db.knex)
 
 const app = createApp(db)
 const server = app.listen(config.port, () => {

@@ -43,7 +43,7 @@ export async function villageCoverageFacts(knex: Knex, scope: string, withGeomet
         group by p.grid_unit_id)
      select v.code, v.name, v.parent_code as "townCode", v.population, ${groups},
             m.grid_unit_id as "gridUnitId", sp.id as "servicePointId", sp.name as "servicePointName",
-            case when sp.id is null then null else ST_DistanceSphere(ST_PointOnSurface(v.geom), sp.geom) end as "distanceM",
+            case when sp.id is null then null else ST_DistanceSphere(v.inner_point, sp.geom) end as "distanceM",
             coalesce(uw.n, 0) as "unitWorkers"
             ${withGeometry ? ', ST_AsGeoJSON(v.geom, 6) as geometry' : ''}
        from divisions v
@@ -53,7 +53,7 @@ export async function villageCoverageFacts(knex: Knex, scope: string, withGeomet
        left join lateral (
          select p.id, p.name, p.geom from service_points p
           where p.grid_unit_id = m.grid_unit_id
-          order by p.geom <-> v.geom, p.id limit 1) sp on true
+          order by p.geom <-> v.inner_point, p.id limit 1) sp on true
       where v.level = 'village' and v.code like :like
       order by v.code`,
     { like: under(scope) },

@@ -5,6 +5,7 @@
 import type { Knex } from 'knex'
 import type { Dataset, LngLat } from '../../geodata/types.js'
 import { SPECIAL_GROUPS } from '../../solver/policy.js'
+import { lockNetwork } from './meta.repository.js'
 
 const BATCH = 400
 
@@ -14,9 +15,25 @@ async function insertBatched(trx: Knex.Transaction, table: string, rows: Record<
   for (let i = 0; i < rows.length; i += BATCH) await trx(table).insert(rows.slice(i, i + BATCH))
 }
 
-/** Inserts a dataset in one transaction; parents before children. */
+/** Inserts a dataset in one transaction; parents before children; then refreshes the planner's statistics. */
 export async function insertDataset(knex: Knex, data: Dataset): Promise<void> {
+  await insertRows(knex, data)
+  await analyzeNetwork(knex)
+}
+
+/**
+ * Refreshes the query planner's statistics of the network tables. Needed after a bulk load:
+ * without them PostgreSQL guesses row counts and picks slow plans (a city's coverage facts
+ * took 262 ms instead of 51 ms on the embedded database), and PGlite has no autovacuum
+ * daemon that would analyze the tables later.
+ */
+export async function analyzeNetwork(knex: Knex): Promise<void> {
+  await knex.raw(`analyze ${DATA_TABLES.join(', ')}`)
+}
+
+async function insertRows(knex: Knex, data: Dataset): Promise<void> {
   await knex.transaction(async (trx) => {
+    await lockNetwork(trx)
     await insertBatched(
       trx,
       'divisions',
@@ -95,7 +112,6 @@ export async function insertDataset(knex: Knex, data: Dataset): Promise<void> {
       'supervisor_stations',
       data.supervisors.flatMap((s) => s.stationIds.map((id) => ({ station_id: id, supervisor_id: s.id }))),
     )
-    await trx('app_meta').update({ data_version: trx.raw('data_version + 1') })
   })
 }
 
@@ -115,8 +131,8 @@ export const DATA_TABLES = [
 /** Deletes every row of the data tables (not the audit log), in one transaction. */
 export async function clearDataset(knex: Knex): Promise<void> {
   await knex.transaction(async (trx) => {
+    await lockNetwork(trx)
     for (const table of [...DATA_TABLES].reverse()) await trx(table).del()
-    await trx('app_meta').update({ data_version: trx.raw('data_version + 1') })
   })
 }
 

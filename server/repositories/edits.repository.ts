@@ -78,6 +78,6 @@ export async function setServicePointHost(trx: Knex, id: string, village: { code
     .update({
       village_code: village.code,
       name: `${village.name}社工点`,
-      geom: trx.raw('(select ST_PointOnSurface(geom) from divisions where code = ?)', [village.code]),
+      geom: trx.raw('(select inner_point from divisions where code = ?)', [village.code]),
     })
 }

@@ -131,7 +131,7 @@ export async function gridTownFacts(knex: Knex, within: string): Promise<GridTow
     ),
     () => knex.raw(
       `select v.code, v.name, v.parent_code as "townCode", v.population, ${groups},
-              ST_X(ST_PointOnSurface(v.geom)) as lng, ST_Y(ST_PointOnSurface(v.geom)) as lat
+              ST_X(v.inner_point) as lng, ST_Y(v.inner_point) as lat
          from divisions v left join village_special_groups g on g.village_code = v.code
         where v.level = 'village' and v.code like ? order by v.code`,
       [like],

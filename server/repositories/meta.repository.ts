@@ -7,7 +7,10 @@ export async function postgisVersion(knex: Knex): Promise<string> {
   return rows[0].v
 }
 
-/** The data version, bumped by every write to the network. */
+/**
+ * The data version: the database bumps it once per statement that changes a network table
+ * (migration 0006), so it changes with every committed change, whoever made it.
+ */
 export async function dataVersion(knex: Knex): Promise<number> {
   const row = await knex('app_meta').select('data_version').first()
   return Number(row?.data_version ?? 0)
@@ -17,4 +20,14 @@ export async function dataVersion(knex: Knex): Promise<number> {
 export async function hasDivisions(knex: Knex): Promise<boolean> {
   const row = await knex('divisions').select('code').first()
   return Boolean(row)
+}
+
+/**
+ * Locks the network against other writers until the transaction ends; returns the data
+ * version. Every write transaction calls it first: the version bumps of its statements then
+ * never wait for another writer while holding row locks (no lock cycle).
+ */
+export async function lockNetwork(trx: Knex.Transaction): Promise<number> {
+  const { rows } = await trx.raw('select data_version from app_meta where id = 1 for update')
+  return Number(rows[0].data_version)
 }

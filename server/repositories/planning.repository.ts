@@ -201,18 +201,6 @@ export async function networkFingerprint(knex: Knex, within: string): Promise<Re
   return out
 }
 
-/** Locks the network against concurrent plan applies until the transaction ends. */
-export async function lockNetwork(trx: Knex.Transaction): Promise<number> {
-  const { rows } = await trx.raw('select data_version from app_meta where id = 1 for update')
-  return Number(rows[0].data_version)
-}
-
-/** Bumps the data version; returns the new one. */
-export async function bumpDataVersion(trx: Knex.Transaction): Promise<number> {
-  const { rows } = await trx.raw('update app_meta set data_version = data_version + 1 where id = 1 returning data_version')
-  return Number(rows[0].data_version)
-}
-
 /** Appends an audit record. */
 export async function audit(
   trx: Knex,

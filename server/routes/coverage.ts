@@ -3,7 +3,8 @@ import type { Knex } from 'knex'
 import { z } from 'zod'
 import { userWith } from '../http/session.js'
 import { DivisionCode, parseInput } from '../http/validate.js'
-import { coverageOf } from '../services/coverage.service.js'
+import type { CoverageCache } from '../services/coverage.cache.js'
+import { requireDivision } from '../services/divisions.service.js'
 
 const CoverageQuery = z
   .object({
@@ -14,18 +15,27 @@ const CoverageQuery = z
   })
   .strict()
 
-/** GET /api/coverage?within=<code>[&distanceKm=5][&overloadFactor=1.3][&geometry=false] */
-export function coverageRoutes(knex: Knex): Router {
+/**
+ * GET /api/coverage?within=<code>[&distanceKm=5][&overloadFactor=1.3][&geometry=false]
+ *
+ * Answered from the cache while the data version is unchanged. The ETag names the version
+ * and the request, so a browser revalidates (`Cache-Control: no-cache`) and gets 304 when
+ * nothing changed; `Server-Timing` says whether the report was computed or cached.
+ */
+export function coverageRoutes(knex: Knex, cache: CoverageCache): Router {
   const router = Router()
   router.get('/api/coverage', async (req, res) => {
     const user = userWith(res, 'read')
     const q = parseInput(CoverageQuery, req.query, 'query')
-    const report = await coverageOf(knex, q.within, user.scope, {
-      distanceKm: q.distanceKm,
-      overloadFactor: q.overloadFactor,
-      geometry: q.geometry !== 'false',
+    await requireDivision(knex, q.within, user.scope)
+    const geometry = q.geometry !== 'false'
+    const report = await cache.get(knex, q.within, { distanceKm: q.distanceKm, overloadFactor: q.overloadFactor, geometry })
+    res.set({
+      'Cache-Control': 'private, no-cache',
+      ETag: `"coverage-${report.version}-${q.within}-${q.distanceKm ?? ''}-${q.overloadFactor ?? ''}-${geometry ? 'g' : 'n'}"`,
+      'Server-Timing': `coverage;desc="${report.cached ? 'cached' : 'computed'}";dur=${report.ms.toFixed(1)}`,
     })
-    res.json(report)
+    res.type('json').send(report.body)
   })
   return router
 }

@@ -1,7 +1,7 @@
 /**
  * Edits a planner needs between solves: move one worker, change a village's grid unit,
  * move a service point to another host village. Each runs in one transaction with an audit
- * record and a data-version bump. Rules the programme allows to be broken for a while
+ * record; the database bumps the data version. Rules the programme allows to be broken for a while
  * (e.g. a point left without a worker during a move) are warnings, not refusals: the answer
  * lists every violation the edit introduces in the towns it touches.
  */
@@ -9,7 +9,8 @@ import type { Knex } from 'knex'
 import type { SessionUser } from '../auth/roles.js'
 import { BadRequest, NotFound } from '../errors.js'
 import * as edits from '../repositories/edits.repository.js'
-import { audit, bumpDataVersion } from '../repositories/planning.repository.js'
+import { dataVersion, lockNetwork } from '../repositories/meta.repository.js'
+import { audit } from '../repositories/planning.repository.js'
 import { ruleFacts } from '../repositories/rules.repository.js'
 import { evaluateRules, type Violation } from './rules.js'
 
@@ -30,11 +31,11 @@ async function violationsIn(trx: Knex, towns: string[]): Promise<Violation[]> {
 /** Runs an edit in a transaction and reports the violations it introduced in `towns`. */
 async function withWarnings(knex: Knex, towns: string[], edit: (trx: Knex.Transaction) => Promise<void>): Promise<EditResult> {
   return knex.transaction(async (trx) => {
+    await lockNetwork(trx)
     const before = new Set((await violationsIn(trx, towns)).map(key))
     await edit(trx)
     const after = await violationsIn(trx, towns)
-    const dataVersion = await bumpDataVersion(trx)
-    return { dataVersion, warnings: after.filter((v) => !before.has(key(v))) }
+    return { dataVersion: await dataVersion(trx), warnings: after.filter((v) => !before.has(key(v))) }
   })
 }
 

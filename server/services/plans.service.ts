@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { SessionUser } from '../auth/roles.js'
 import { BadRequest, Conflict, NotFound } from '../errors.js'
-import { audit, bumpDataVersion, lockNetwork, networkFingerprint } from '../repositories/planning.repository.js'
+import { audit, networkFingerprint } from '../repositories/planning.repository.js'
 import * as plans from '../repositories/plans.repository.js'
 import type { PlanKind as KindName, PlanRow } from '../repositories/plans.repository.js'
-import { dataVersion } from '../repositories/meta.repository.js'
+import { dataVersion, lockNetwork } from '../repositories/meta.repository.js'
 import { coverageSummary } from './coverage.service.js'
 import { requireDivision } from './divisions.service.js'
 import type { JobQueue } from './jobs.js'
@@ -47,6 +47,7 @@ async function coverageIf(knex: Knex, kind: PlanKind<unknown>, within: string, p
   let after: Awaited<ReturnType<typeof coverageSummary>> | undefined
   await knex
     .transaction(async (trx) => {
+      await lockNetwork(trx)
       await kind.writeState(trx, within, state)
       after = await coverageNow(trx, within, params)
       throw new Rollback()
@@ -154,7 +155,7 @@ export async function applyPlan(knex: Knex, user: SessionUser, id: string, hooks
     const before = await kind.readState(trx, plan.within)
     await kind.writeState(trx, plan.within, plan.targetState)
     await hooks.afterWrite?.(trx)
-    const newVersion = await bumpDataVersion(trx)
+    const newVersion = await dataVersion(trx)
     await plans.updatePlan(trx, id, { status: 'applied', beforeState: before, appliedAt: new Date().toISOString(), appliedBy: user.username })
     await audit(trx, {
       actor: user.username,

@@ -101,4 +101,49 @@ describe('coverage', () => {
       expect(res.body.field).toBe(field)
     }
   })
+
+  it('answers from the cache until the data changes, whoever changes it', async () => {
+    const path = '/api/coverage?within=990101002&geometry=false'
+    const timing = (r: { headers: Headers }) => r.headers.get('server-timing') ?? ''
+    const demandOf = (r: { body: { villages: { features: Array<{ properties: { code: string; demand: number } }> } } }) =>
+      r.body.villages.features.find((f) => f.properties.code === '990101002001')?.properties.demand
+    const first = await get(app.url, path, cookie)
+    const second = await get(app.url, path, cookie)
+    expect(timing(second)).toContain('desc="cached"')
+    expect(second.body).toEqual(first.body)
+    // A browser revalidating with the ETag gets 304 while nothing changed.
+    const etag = second.headers.get('etag')!
+    expect(second.headers.get('cache-control')).toContain('no-cache')
+    // (fetch adds `Cache-Control: no-cache` to a conditional request unless told otherwise,
+    // which asks for a full answer; a browser revalidating its cache sends max-age=0.)
+    const revalidate = () => fetch(app.url + path, { headers: { cookie, 'if-none-match': etag, 'cache-control': 'max-age=0' } })
+    const revalidated = await revalidate()
+    expect(revalidated.status).toBe(304)
+
+    // A transaction that is rolled back changes nothing, not even the version.
+    const version = async () => Number((await db.knex('app_meta').first('data_version')).data_version)
+    const before = await version()
+    await db.knex
+      .transaction(async (trx) => {
+        await trx('divisions').where({ code: '990101002001' }).increment('population', 1000)
+        throw new Error('roll back')
+      })
+      .catch(() => {})
+    expect(await version()).toBe(before)
+    expect(timing(await get(app.url, path, cookie))).toContain('desc="cached"')
+
+    // A change made with plain SQL (not through the app) is seen at once.
+    await db.knex.raw(`update divisions set population = population + 1000 where code = '990101002001'`)
+    try {
+      expect(await version()).toBeGreaterThan(before)
+      const changed = await get(app.url, path, cookie)
+      expect(timing(changed)).toContain('desc="computed"')
+      expect(demandOf(changed)).toBe(demandOf(first)! + 1000)
+      expect(changed.headers.get('etag')).not.toBe(etag)
+      expect((await revalidate()).status).toBe(200)
+    } finally {
+      await db.knex.raw(`update divisions set population = population - 1000 where code = '990101002001'`)
+    }
+    expect(demandOf(await get(app.url, path, cookie))).toBe(demandOf(first))
+  })
 })

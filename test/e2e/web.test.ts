@@ -344,4 +344,51 @@ describe.skipIf(!chromium)('web UI in Chromium', () => {
     await contains(page.locator('#dash-title'), '样例市')
     expect(external).toEqual([])
   })
+
+  it('runs a grid plan for a town: the villages changing unit are listed and outlined, and apply redraws the units', async () => {
+    await page.locator('[data-picker="county"]').selectOption('990101')
+    await drawn(page, '990101')
+    await page.locator('[data-picker="town"]').selectOption('990101001')
+    await drawn(page, '990101001')
+    await page.getByRole('tab', { name: '规划' }).click()
+    const back = page.getByRole('button', { name: '返回' })
+    if (await back.isVisible()) await back.click()
+    await page.getByLabel('网格划分').check()
+    await page.getByRole('button', { name: '运行规划' }).click()
+    const review = page.locator('.review[data-plan-status="draft"]')
+    await review.waitFor({ timeout: 60_000 })
+    // Units {v1, v2} | {v3, v4} become the balanced columns {v1, v3} | {v2, v4}: v2 and v3 move.
+    const listed = review.locator('[data-grid-changes] li')
+    await hasCount(listed, 2)
+    expect((await listed.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.village))).sort()).toEqual(['990101001002', '990101001003'])
+    await contains(listed.first(), '→')
+    // The map outlines exactly those villages (dashed "changed" marks).
+    await mapIdle(page)
+    const marked = () =>
+      page.evaluate(() => {
+        const map = (window as unknown as { shuangbaiMap: { querySourceFeatures: (s: string) => { properties: { mark: string } }[] } }).shuangbaiMap
+        return map.querySourceFeatures('marks').filter((f) => f.properties.mark === 'changed').length
+      })
+    await expect.poll(marked, POLL).toBeGreaterThanOrEqual(2)
+    await page.screenshot({ path: artifactPath('web-plan-grids.png') })
+
+    await review.getByRole('button', { name: '实施方案' }).click()
+    const dialog = page.getByRole('dialog')
+    await contains(dialog, '2 个村(居)将调整网格')
+    await dialog.getByRole('button', { name: '实施方案' }).click()
+    await contains(page.locator('[data-notice="ok"]'), '方案已实施')
+    // The grid-unit outlines on the map are the new units.
+    const unitsOnMap = () =>
+      page.evaluate(() => {
+        const map = (window as unknown as { shuangbaiMap: { querySourceFeatures: (s: string) => { properties: { villageCodes: unknown } }[] } }).shuangbaiMap
+        const codes = map.querySourceFeatures('grid-units').map((f) => {
+          const v = f.properties.villageCodes
+          return (typeof v === 'string' ? (JSON.parse(v) as string[]) : (v as string[])).filter((c) => c.startsWith('990101001')).join(',')
+        })
+        return [...new Set(codes)].filter(Boolean).sort()
+      })
+    await mapIdle(page)
+    await expect.poll(unitsOnMap, POLL).toEqual(['990101001001,990101001003', '990101001002,990101001004'])
+    expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([])
+  })
 })

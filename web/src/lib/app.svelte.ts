@@ -174,12 +174,16 @@ class AppState {
     try {
       const coverage = await this.loadCoverage(code)
       if (token !== this.loadToken) return
-      // The map first (its worker starts tiling), then the panels.
-      this.map?.showCoverage(coverage)
+      // The map first, then the panels: rendering them competes with the map's tiling and
+      // drawing for the CPU, and the map is what the user waits for.
+      if (this.map?.showCoverage(coverage)) {
+        await this.whenDrawn(code)
+        if (token !== this.loadToken) return
+      }
       this.coverage = coverage
       this.loading = false
       this.syncUrl(false)
-      // The villages first: outlines, labels and the network once the map has drawn them.
+      // Outlines, labels and the network once the map has drawn the villages.
       await this.whenDrawn(code)
       if (token !== this.loadToken) return
       await this.loadContext(code, token)

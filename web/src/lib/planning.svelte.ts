@@ -67,9 +67,12 @@ export function paramsOf(form: PlanForm): PlanParams {
   return p
 }
 
-/** The division a plan of the current view is made for: the city or county (a town's county). */
-export function planScope(within: string): string {
-  return levelOf(within) === 'town' ? within.slice(0, 6) : within
+/**
+ * The division a plan of the current view is made for: the city or county, or in a town's
+ * view the town for a grid plan (grids are designed town by town) and else its county.
+ */
+export function planScope(within: string, kind?: PlanKind): string {
+  return levelOf(within) === 'town' && kind !== 'grids' ? within.slice(0, 6) : within
 }
 
 /** Villages whose grid unit a plan changes (grid plans; none for staff and supervisor plans). */

@@ -1,8 +1,11 @@
 /**
- * Village polygons coloured by the chosen metric, their outlines and the hover highlight
- * (feature-state `hover`; while a plan is previewed, feature-state `planStatus` recolours).
- * The marks (the selected village, town or county, and the villages a plan changes) live in
- * a small source of their own, so the whole city is not drawn again for a few outlines.
+ * Village polygons coloured by the chosen metric, with their outlines; hovering brightens a
+ * village (feature-state `hover`; while a plan is previewed, feature-state `planStatus`
+ * recolours; the hovered village's outline is drawn by hoverOutline.ts). The outlines are
+ * the fill layer's own (`fill-outline-color`), not a line layer: a line layer over every
+ * village doubled the tiling work before the first paint. The marks (the selected village,
+ * town or county, and the villages a plan changes) live in a small source of their own, so
+ * the whole city is not drawn again for a few outlines.
  */
 import type { Feature, FeatureCollection, Geometry } from 'geojson'
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl'
@@ -23,22 +26,17 @@ export function installVillageFills(map: MapLibreMap): void {
     id: 'villages-fill',
     type: 'fill',
     source: VILLAGES,
-    // No antialiasing pass: the white outlines below cover the polygon edges anyway.
-    paint: { 'fill-color': '#d5d8d4', 'fill-opacity': ['case', hover, 0.97, 0.86], 'fill-antialias': false },
-  })
-  map.addLayer({
-    id: 'villages-line',
-    type: 'line',
-    source: VILLAGES,
     paint: {
-      'line-color': '#ffffff',
-      'line-opacity': ['interpolate', ['linear'], ['zoom'], 7, 0.35, 10, 0.8],
-      'line-width': ['interpolate', ['linear'], ['zoom'], 7, 0.2, 10, 0.7, 13, 1.4],
+      'fill-color': '#d5d8d4',
+      'fill-opacity': ['case', hover, 0.97, 0.86],
+      // Thin white outlines (1 px), fainter when the villages are small on screen.
+      'fill-antialias': true,
+      'fill-outline-color': ['interpolate', ['linear'], ['zoom'], 7, 'rgba(255,255,255,0.3)', 10, 'rgba(255,255,255,0.85)'],
     },
   })
 }
 
-/** Hover outline and the marks, above the boundaries. */
+/** The marks, above the boundaries. */
 export function installVillageHighlights(map: MapLibreMap): void {
   map.addSource(MARKS, { type: 'geojson', data: EMPTY })
   map.addLayer({
@@ -47,16 +45,6 @@ export function installVillageHighlights(map: MapLibreMap): void {
     source: MARKS,
     filter: ['==', ['get', 'mark'], 'changed'],
     paint: { 'line-color': '#111827', 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.4, 12, 2.6], 'line-dasharray': [2, 1.2] },
-  })
-  map.addLayer({
-    id: 'villages-hover',
-    type: 'line',
-    source: VILLAGES,
-    paint: {
-      'line-color': '#0b1320',
-      'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 12, 2.5],
-      'line-opacity': ['case', hover, 1, 0],
-    },
   })
   map.addLayer({
     id: 'marks-selected-casing',
@@ -88,6 +76,7 @@ export async function setVillages(map: MapLibreMap, report: CoverageReport): Pro
     for (const k of MAP_PROPS) properties[k] = f.properties[k]
     return { type: 'Feature' as const, geometry: f.geometry, properties }
   })
+  performance.mark('shuangbai:villages-mapped')
   await source.setData({ type: 'FeatureCollection', features } as FeatureCollection)
   reveal(map, VILLAGES, MARKS)
 }

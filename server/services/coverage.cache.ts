@@ -1,0 +1,94 @@
+/**
+ * Coverage reports as JSON text, cached by the data version.
+ *
+ * A report depends only on the division, its parameters and the network rows; the database
+ * bumps the data version with every statement that changes the network (migration 0006), so
+ * a report computed at version v is valid while the version is still v. Each request reads
+ * the version (one indexed row) and either answers the stored text or computes it anew;
+ * concurrent requests for the same missing report share one computation. Only the root
+ * connection may use the cache: inside a transaction the version may include writes that
+ * are later rolled back.
+ */
+import type { Knex } from 'knex'
+import { dataVersion } from '../repositories/meta.repository.js'
+import { coverageOf, type CoverageOptions } from './coverage.service.js'
+
+/** A report as sent: its JSON text, the data version it reflects, and whether it was stored. */
+export interface CoverageJson {
+  body: string
+  version: number
+  cached: boolean
+  /** Time spent computing it (0 when cached). */
+  ms: number
+}
+
+interface Entry {
+  version: number
+  body: Promise<string>
+  bytes: number
+}
+
+/** Default memory bound: a whole-province report with polygons is about 40 MB. */
+const DEFAULT_MAX_BYTES = 128 * 2 ** 20
+
+export class CoverageCache {
+  private readonly entries = new Map<string, Entry>()
+  private bytes = 0
+
+  constructor(private readonly maxBytes = DEFAULT_MAX_BYTES) {}
+
+  /** The coverage of `within` (already checked to be in the caller's scope) as JSON text. */
+  async get(knex: Knex, within: string, opts: CoverageOptions): Promise<CoverageJson> {
+    if (knex.isTransaction) throw new Error('CoverageCache.get must not run inside a transaction')
+    const version = await dataVersion(knex)
+    const key = cacheKey(within, opts)
+    const hit = this.entries.get(key)
+    if (hit && hit.version === version) {
+      // Most recently used last (eviction takes the first).
+      this.entries.delete(key)
+      this.entries.set(key, hit)
+      return { body: await hit.body, version, cached: true, ms: 0 }
+    }
+    if (hit) this.drop(key)
+    const started = performance.now()
+    // The scope was checked by the caller; the report itself does not depend on it.
+    const body = coverageOf(knex, within, '', opts).then((report) => JSON.stringify(report))
+    const entry: Entry = { version, body, bytes: 0 }
+    this.entries.set(key, entry)
+    try {
+      const text = await body
+      entry.bytes = text.length * 2
+      if (this.entries.get(key) === entry) {
+        this.bytes += entry.bytes
+        this.evict()
+      }
+      return { body: text, version, cached: false, ms: performance.now() - started }
+    } catch (err) {
+      if (this.entries.get(key) === entry) this.entries.delete(key)
+      throw err
+    }
+  }
+
+  /** Number of stored reports and their approximate size in bytes (UTF-16). */
+  get size(): { reports: number; bytes: number } {
+    return { reports: this.entries.size, bytes: this.bytes }
+  }
+
+  private drop(key: string): void {
+    const e = this.entries.get(key)
+    if (!e) return
+    this.bytes -= e.bytes
+    this.entries.delete(key)
+  }
+
+  private evict(): void {
+    for (const key of this.entries.keys()) {
+      if (this.bytes <= this.maxBytes || this.entries.size <= 1) break
+      this.drop(key)
+    }
+  }
+}
+
+function cacheKey(within: string, opts: CoverageOptions): string {
+  return JSON.stringify([within, opts.distanceKm ?? null, opts.overloadFactor ?? null, opts.weights ?? null, opts.geometry ?? true])
+}
