@@ -228,6 +228,52 @@ describe.skipIf(!chromium)('web UI in Chromium', () => {
     expect(errors).toEqual([])
   })
 
+  it('works on a laptop screen with the keyboard alone, every control named for screen readers', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 })
+    try {
+      await mapIdle(page)
+      // Nothing wider than the window; the map and the panel both on screen.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+      for (const selector of ['.map canvas.maplibregl-canvas', '[role="tabpanel"]']) {
+        const box = await page.locator(selector).first().boundingBox()
+        expect(box && box.width > 200 && box.height > 200, selector).toBe(true)
+      }
+      // Every visible control has an accessible name (label, aria-label, aria-labelledby or text).
+      const unnamed = await page.evaluate(() =>
+        [...document.querySelectorAll('button, input, select, textarea, a[href], [role="tab"], [role="radio"], [tabindex="0"]')]
+          .filter((el) => (el as HTMLElement).offsetParent !== null)
+          .filter((el) => {
+            const labelled = el.getAttribute('aria-labelledby')
+            const byId = labelled ? labelled.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join('') : ''
+            const labels = 'labels' in el ? [...((el as HTMLInputElement).labels ?? [])].map((l) => l.textContent ?? '').join('') : ''
+            const name = (el.getAttribute('aria-label') ?? '') + byId + labels + (el.textContent ?? '') + (el.getAttribute('title') ?? '')
+            return name.trim() === ''
+          })
+          .map((el) => el.outerHTML.slice(0, 120)),
+      )
+      expect(unnamed).toEqual([])
+      // The metric is a radio group: arrow keys change it.
+      await page.getByRole('radio', { name: '缺口状态' }).focus()
+      await page.keyboard.press('ArrowRight')
+      await hasAttr(page.locator('.legend'), 'data-metric', 'demandPerWorker')
+      await page.keyboard.press('ArrowLeft')
+      await hasAttr(page.locator('.legend'), 'data-metric', 'status')
+      // The panel's tabs: arrow keys move between them, the panel follows.
+      await page.getByRole('tab', { name: '概览' }).focus()
+      await page.keyboard.press('ArrowRight')
+      await hasAttr(page.getByRole('tab', { name: '详情' }), 'aria-selected', 'true')
+      await page.keyboard.press('ArrowLeft')
+      await hasAttr(page.getByRole('tab', { name: '概览' }), 'aria-selected', 'true')
+      // The map takes the keyboard focus (and keyboard panning and zooming).
+      await page.locator('.map canvas.maplibregl-canvas').focus()
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('地图 Map')
+      await page.screenshot({ path: artifactPath('web-laptop.png') })
+      expect(errors).toEqual([])
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 })
+    }
+  })
+
   it('finds a place by name and keeps the view in a shareable link', async () => {
     const search = page.getByRole('combobox', { name: '按名称搜索' })
     await search.fill('样例3镇社工站')
