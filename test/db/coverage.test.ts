@@ -13,6 +13,7 @@ import type { Database } from '../../server/db/connection.js'
 import { compliantDataset } from '../fixtures/compliant-dataset.js'
 import * as S from '../../server/http/schemas.js'
 import { get, loadDataset, signIn, startApp, testDb } from './harness.js'
+import { CoverageCache } from '../../server/services/coverage.cache.js'
 
 let db: Database
 let app: { url: string; stop: () => Promise<void> }
@@ -145,5 +146,21 @@ describe('coverage', () => {
       await db.knex.raw(`update divisions set population = population - 1000 where code = '990101002001'`)
     }
     expect(demandOf(await get(app.url, path, cookie))).toBe(demandOf(first))
+  })
+
+  it('keeps the cache within its memory bound (least recently used first out) and shares concurrent computations', async () => {
+    const first = await new CoverageCache().get(db.knex, '990101001', { geometry: false })
+    // A bound smaller than one report keeps only the latest.
+    const cache = new CoverageCache(first.body.length * 2 + 1)
+    await cache.get(db.knex, '990101001', { geometry: false })
+    await cache.get(db.knex, '990101002', { geometry: false })
+    expect(cache.size.reports).toBe(1)
+    expect((await cache.get(db.knex, '990101002', { geometry: false })).cached).toBe(true)
+    expect((await cache.get(db.knex, '990101001', { geometry: false })).cached).toBe(false)
+    // Two requests for a missing report: one computation, the same text.
+    const [a, b] = await Promise.all([cache.get(db.knex, '990101003', { geometry: false }), cache.get(db.knex, '990101003', { geometry: false })])
+    expect(a.body).toBe(b.body)
+    expect([a.cached, b.cached].sort()).toEqual([false, true])
+    await expect(db.knex.transaction((trx) => cache.get(trx, '990101003', { geometry: false }))).rejects.toThrow(/transaction/)
   })
 })
