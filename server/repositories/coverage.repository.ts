@@ -53,7 +53,7 @@ export async function villageCoverageFacts(knex: Knex, scope: string, withGeomet
        left join lateral (
          select p.id, p.name, p.geom from service_points p
           where p.grid_unit_id = m.grid_unit_id
-          order by p.geom <-> v.inner_point, p.id limit 1) sp on true
+          order by p.geom <-> v.geom, p.id limit 1) sp on true
       where v.level = 'village' and v.code like :like
       order by v.code`,
     { like: under(scope) },

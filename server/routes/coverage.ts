@@ -23,6 +23,9 @@ const CoverageQuery = z
  * nothing changed; `Server-Timing` says whether the report was computed or cached.
  */
 export function coverageRoutes(knex: Knex, cache: CoverageCache): Router {
+  // Part of every ETag: a new server process (perhaps a new version computing reports
+  // differently) never confirms a browser's copy made by an earlier one.
+  const instance = Date.now().toString(36)
   const router = Router()
   router.get('/api/coverage', async (req, res) => {
     const user = userWith(res, 'read')
@@ -32,7 +35,7 @@ export function coverageRoutes(knex: Knex, cache: CoverageCache): Router {
     const report = await cache.get(knex, q.within, { distanceKm: q.distanceKm, overloadFactor: q.overloadFactor, geometry })
     res.set({
       'Cache-Control': 'private, no-cache',
-      ETag: `"coverage-${report.version}-${q.within}-${q.distanceKm ?? ''}-${q.overloadFactor ?? ''}-${geometry ? 'g' : 'n'}"`,
+      ETag: `"coverage-${instance}-${report.version}-${q.within}-${q.distanceKm ?? ''}-${q.overloadFactor ?? ''}-${geometry ? 'g' : 'n'}"`,
       'Server-Timing': `coverage;desc="${report.cached ? 'cached' : 'computed'}";dur=${report.ms.toFixed(1)}`,
     })
     res.type('json').send(report.body)

@@ -49,16 +49,23 @@ export class CoverageCache {
       this.entries.set(key, hit)
       return { body: await hit.body, version, cached: true, ms: 0 }
     }
-    if (hit) this.drop(key)
     const started = performance.now()
     // The scope was checked by the caller; the report itself does not depend on it.
     const body = coverageOf(knex, within, '', opts).then((report) => JSON.stringify(report))
+    // A request that read an older version than the stored entry's answers without storing.
+    const store = !hit || hit.version < version
     const entry: Entry = { version, body, bytes: 0 }
-    this.entries.set(key, entry)
+    if (store) {
+      this.drop(key)
+      this.entries.set(key, entry)
+    }
     try {
       const text = await body
-      entry.bytes = text.length * 2
       if (this.entries.get(key) === entry) {
+        // Stored when finished: most recently used, then counted.
+        entry.bytes = text.length * 2
+        this.entries.delete(key)
+        this.entries.set(key, entry)
         this.bytes += entry.bytes
         this.evict()
       }
@@ -81,9 +88,11 @@ export class CoverageCache {
     this.entries.delete(key)
   }
 
+  /** Drops the least recently used finished reports until the bound holds (the newest always stays). */
   private evict(): void {
-    for (const key of this.entries.keys()) {
-      if (this.bytes <= this.maxBytes || this.entries.size <= 1) break
+    const finished = [...this.entries].filter(([, e]) => e.bytes > 0)
+    for (const [key] of finished.slice(0, -1)) {
+      if (this.bytes <= this.maxBytes) break
       this.drop(key)
     }
   }

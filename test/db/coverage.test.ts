@@ -162,5 +162,23 @@ describe('coverage', () => {
     expect(a.body).toBe(b.body)
     expect([a.cached, b.cached].sort()).toEqual([false, true])
     await expect(db.knex.transaction((trx) => cache.get(trx, '990101003', { geometry: false }))).rejects.toThrow(/transaction/)
+
+    // Room for two reports: the least recently used one leaves first.
+    const sizes = await Promise.all(['990101001', '990101002', '990101003'].map(async (t) => (await new CoverageCache().get(db.knex, t, { geometry: false })).body.length * 2))
+    const lru = new CoverageCache(2 * Math.max(...sizes))
+    for (const t of ['990101001', '990101002', '990101001', '990101003']) await lru.get(db.knex, t, { geometry: false })
+    expect(lru.size.reports).toBe(2)
+    expect(lru.size.bytes).toBe(sizes[0] + sizes[2])
+    expect((await lru.get(db.knex, '990101001', { geometry: false })).cached).toBe(true)
+    expect((await lru.get(db.knex, '990101002', { geometry: false })).cached).toBe(false)
+  })
+
+  it('still answers 404 outside the scope of the caller once the report is cached', async () => {
+    const path = '/api/coverage?within=990101&geometry=false'
+    expect((await get(app.url, path, cookie)).status).toBe(200)
+    const other = await signIn(db, app.url, 'coverage-other-county', 'viewer', '990102')
+    const res = await get(app.url, path, other)
+    expect(res.status).toBe(404)
+    expect(JSON.stringify(res.body)).not.toContain('990101001001')
   })
 })

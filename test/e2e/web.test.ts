@@ -179,6 +179,31 @@ describe.skipIf(!chromium)('web UI in Chromium', () => {
     // The hovered village is highlighted with feature-state.
     const hover = await page.evaluate(() => (window as unknown as { shuangbaiMap: { getFeatureState: (f: object) => Record<string, unknown> } }).shuangbaiMap.getFeatureState({ source: 'villages', id: '990101002004' }))
     expect(hover.hover).toBe(true)
+    // Its outline is drawn over the map, around the village and nowhere else.
+    const outlined = () =>
+      page.evaluate(
+        ([x, y]) => {
+          const canvas = document.querySelector('canvas.hover-outline') as HTMLCanvasElement
+          const r = canvas.getBoundingClientRect()
+          const ratio = canvas.width / r.width
+          const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+          let inked = 0
+          let far = 0
+          for (let i = 3; i < d.length; i += 4) {
+            if (d[i] === 0) continue
+            inked++
+            const px = ((i - 3) / 4) % canvas.width
+            const py = Math.floor((i - 3) / 4 / canvas.width)
+            // A village is about 0.005° (some tens of pixels here): ink far from its centre is wrong.
+            if (Math.hypot(px / ratio + r.left - x, py / ratio + r.top - y) > 400) far++
+          }
+          return { inked, far }
+        },
+        [at.x, at.y],
+      )
+    const ink = await outlined()
+    expect(ink.inked).toBeGreaterThan(50)
+    expect(ink.far).toBe(0)
 
     await page.mouse.click(at.x, at.y)
     await hasText(page.locator('[data-details-name]'), v.name)
@@ -422,10 +447,17 @@ describe.skipIf(!chromium)('web UI in Chromium', () => {
     await mapIdle(page)
     const marked = () =>
       page.evaluate(() => {
-        const map = (window as unknown as { shuangbaiMap: { querySourceFeatures: (s: string) => { properties: { mark: string } }[] } }).shuangbaiMap
-        return map.querySourceFeatures('marks').filter((f) => f.properties.mark === 'changed').length
+        const map = (window as unknown as { shuangbaiMap: { querySourceFeatures: (s: string) => { properties: { mark: string; code: string } }[] } }).shuangbaiMap
+        return [...new Set(map.querySourceFeatures('marks').filter((f) => f.properties.mark === 'changed').map((f) => f.properties.code))].sort()
       })
-    await expect.poll(marked, POLL).toBeGreaterThanOrEqual(2)
+    // Outlined: the villages changing unit and those whose coverage status the plan changes.
+    const newest = (await (await page.request.get(`${app.url}/api/plans?within=990101001`)).json()).plans[0]
+    const plan = await (await page.request.get(`${app.url}/api/plans/${newest.id}`)).json()
+    const { before, after } = plan.coverage as { before: { villageStatus: Record<string, string> }; after: { villageStatus: Record<string, string> } }
+    const statusChanged = Object.keys(after.villageStatus).filter((c) => after.villageStatus[c] !== before.villageStatus[c])
+    const expected = [...new Set([...plan.diff.membership.map((m: { villageCode: string }) => m.villageCode), ...statusChanged])].sort()
+    expect(expected).toEqual(expect.arrayContaining(['990101001002', '990101001003']))
+    await expect.poll(marked, POLL).toEqual(expected)
     await page.screenshot({ path: artifactPath('web-plan-grids.png') })
 
     await review.getByRole('button', { name: '实施方案' }).click()

@@ -176,6 +176,8 @@ class AppState {
       if (token !== this.loadToken) return
       // The map first, then the panels: rendering them competes with the map's tiling and
       // drawing for the CPU, and the map is what the user waits for.
+      // (A report the map already shows is marked drawn again at once.)
+      this.drawnWithin = ''
       if (this.map?.showCoverage(coverage)) {
         await this.whenDrawn(code)
         if (token !== this.loadToken) return
@@ -217,8 +219,12 @@ class AppState {
   private whenDrawn(code: string): Promise<void> {
     if (this.drawnWithin === code) return Promise.resolve()
     return new Promise((resolve) => {
-      this.drawnWaiters.push({ code, resolve })
-      setTimeout(resolve, 4000)
+      const waiter = { code, resolve }
+      this.drawnWaiters.push(waiter)
+      setTimeout(() => {
+        this.drawnWaiters = this.drawnWaiters.filter((w) => w !== waiter)
+        resolve()
+      }, 4000)
     })
   }
 

@@ -193,7 +193,9 @@ class Planning {
   async loadHistory(): Promise<void> {
     if (!app.within) return
     try {
-      this.history = (await getJson<{ plans: PlanSummary[] }>(`/api/plans?within=${planScope(app.within)}`)).plans
+      // The county's plans (those of its towns included), or the town's for a town-scoped user.
+      const scope = app.inScope(planScope(app.within)) ? planScope(app.within) : app.within
+      this.history = (await getJson<{ plans: PlanSummary[] }>(`/api/plans?within=${scope}`)).plans
     } catch {
       this.history = []
     }

@@ -84,9 +84,11 @@ export async function setVillages(map: MapLibreMap, report: CoverageReport): Pro
 export interface Mark {
   geometry: Geometry | null | undefined
   mark: 'selected' | 'changed'
+  /** The division marked. */
+  code: string
 }
 
 export function setMarks(map: MapLibreMap, marks: Mark[]): void {
-  const features: Feature[] = marks.filter((m) => m.geometry).map((m) => ({ type: 'Feature', geometry: m.geometry!, properties: { mark: m.mark } }))
+  const features: Feature[] = marks.filter((m) => m.geometry).map((m) => ({ type: 'Feature', geometry: m.geometry!, properties: { mark: m.mark, code: m.code } }))
   void map.getSource<GeoJSONSource>(MARKS)!.setData({ type: 'FeatureCollection', features })
 }
