@@ -6,12 +6,14 @@ import express, { type Express } from 'express'
 import type { Database } from './db/connection.js'
 import { errorHandler, notFoundHandler } from './http/problem.js'
 import { openApiDocument } from './openapi.js'
-import { requireSession } from './http/session.js'
+import { csrfGuard, requireSession } from './http/session.js'
+import { noStore, securityHeaders } from './http/security.js'
+import type { ThrottlePolicy } from './repositories/users.repository.js'
 import { authRoutes } from './routes/auth.js'
 import { coverageRoutes } from './routes/coverage.js'
 import { editRoutes } from './routes/edits.js'
 import { planRoutes } from './routes/plans.js'
-import { CoverageCache } from './services/coverage.cache.js'
+import { VersionedCache } from './services/versioned.cache.js'
 import { JobQueue } from './services/jobs.js'
 import { divisionRoutes } from './routes/divisions.js'
 import { healthRoutes } from './routes/health.js'
@@ -20,13 +22,28 @@ import { ruleRoutes } from './routes/rules.js'
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist')
 
+export interface AppOptions {
+  serveWeb?: boolean
+  jobs?: JobQueue
+  /** Express `trust proxy`: which proxies' X-Forwarded-* headers count (README "Configuration"). */
+  trustProxy?: boolean | number | string
+  /** Origins besides the app's own that pages may load images and data from (a basemap). */
+  extraOrigins?: string[]
+  /** Failed sign-ins per client address before it is locked (tests lower or raise it). */
+  clientThrottle?: ThrottlePolicy
+}
+
 /** Builds the app on an open, migrated database. Its job queue is `app.locals.jobs`. */
-export function createApp(db: Database, opts: { serveWeb?: boolean; jobs?: JobQueue } = {}): Express {
+export function createApp(db: Database, opts: AppOptions = {}): Express {
   const app = express()
   const jobs = opts.jobs ?? new JobQueue(db.knex)
   app.locals.jobs = jobs
   app.disable('x-powered-by')
+  // Behind a TLS proxy req.secure (and so the Secure cookie flag) and req.ip follow its headers.
+  app.set('trust proxy', opts.trustProxy ?? 'loopback')
   app.set('query parser', 'simple')
+  app.use(securityHeaders({ indexHtml: path.join(webDist, 'index.html'), extraOrigins: opts.extraOrigins ?? [] }))
+  app.use('/api', noStore)
   app.use('/api', express.json({ limit: '1mb' }))
 
   const openapi = openApiDocument()
@@ -35,11 +52,14 @@ export function createApp(db: Database, opts: { serveWeb?: boolean; jobs?: JobQu
   })
   app.use(healthRoutes(db))
   app.use('/api', requireSession(db.knex))
-  app.use(authRoutes(db.knex))
-  app.use(divisionRoutes(db.knex))
+  app.use('/api', csrfGuard)
+  app.use(authRoutes(db.knex, { clientThrottle: opts.clientThrottle }))
+  // One bounded cache of answers derived from the network, keyed by the data version.
+  const cache = new VersionedCache()
+  app.use(divisionRoutes(db.knex, cache))
   app.use(networkRoutes(db.knex))
   app.use(ruleRoutes(db.knex))
-  app.use(coverageRoutes(db.knex, new CoverageCache()))
+  app.use(coverageRoutes(db.knex, cache))
   app.use(planRoutes(db.knex, jobs))
   app.use(editRoutes(db.knex))
   app.use('/api', notFoundHandler)

@@ -11,6 +11,25 @@ export interface AppConfig {
   seedDemo: boolean
   /** City (4-digit code) seeded as the demo. */
   demoCity: string
+  /** Express `trust proxy`: `loopback` (default), `false`, a hop count or a list of addresses. */
+  trustProxy: boolean | number | string
+  /** Origins a configured basemap loads from, allowed by the Content-Security-Policy. */
+  basemapOrigins: string[]
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  const v = (value ?? 'loopback').trim()
+  if (v === 'true' || v === 'false') return v === 'true'
+  if (/^\d+$/.test(v)) return Number(v)
+  return v
+}
+
+function parseOrigins(value: string | undefined): string[] {
+  const origins = (value ?? '').split(/[\s,]+/).filter(Boolean)
+  for (const o of origins) {
+    if (!/^https?:\/\/[^/\s'";]+$/.test(o)) throw new Error(`BASEMAP_ORIGINS: "${o}" is not an origin like https://t0.tianditu.gov.cn`)
+  }
+  return origins
 }
 
 /** Reads the configuration from an environment (process.env by default). */
@@ -25,5 +44,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port,
     seedDemo: env.SEED_DEMO !== '0' && env.SEED_DEMO !== 'false',
     demoCity,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    basemapOrigins: parseOrigins(env.BASEMAP_ORIGINS),
   }
 }

@@ -6,6 +6,7 @@ import { migrateLatest } from './db/migrate.js'
 import { analyzeNetwork } from './repositories/dataset.repository.js'
 import { hasDivisions } from './repositories/meta.repository.js'
 import { seedDemo, seedDemoUsers } from './services/seed.service.js'
+import { pruneAuthState } from './services/auth.service.js'
 
 const config = readConfig()
 const started = performance.now()
@@ -27,7 +28,13 @@ if (config.seedDemo && !(await hasDivisions(db.knex))) {
 // PGlite runs no autovacuum: refresh the planner's statistics (data may have changed since).
 if (db.kind === 'embedded') await analyzeNetwork(db.knex)
 
-const app = createApp(db)
+// Sessions expire after 12 h and failure counts after their window: delete them, so the
+// tables do not grow without bound.
+const prune = () => pruneAuthState(db.knex).catch((err: Error) => log(`pruning sessions failed: ${err.message}`))
+await prune()
+setInterval(() => void prune(), 10 * 60 * 1000).unref()
+
+const app = createApp(db, { trustProxy: config.trustProxy, extraOrigins: config.basemapOrigins })
 const server = app.listen(config.port, () => {
   log(`ready in ${Math.round(performance.now() - started)} ms: http://localhost:${config.port}`)
 })

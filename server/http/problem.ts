@@ -1,6 +1,7 @@
 /** The one place errors become HTTP answers: RFC 7807 problem JSON. */
 import type { ErrorRequestHandler, RequestHandler } from 'express'
 import { HttpError } from '../errors.js'
+import { conflictOf, isConnectionError } from './database-errors.js'
 
 const send = (res: Parameters<RequestHandler>[1], status: number, title: string, detail: string, extra = {}) =>
   res
@@ -12,9 +13,27 @@ const send = (res: Parameters<RequestHandler>[1], status: number, title: string,
 export const notFoundHandler: RequestHandler = (req, res) =>
   send(res, 404, 'Not Found', `no such endpoint: ${req.method} ${req.path}`)
 
-/** Maps typed errors to their status; body-parser errors to 400/413; anything else to 500. */
-export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+const RETRYABLE_METHODS = new Set(['GET', 'HEAD'])
+
+/**
+ * Maps typed errors to their status; body-parser errors to 400/413; a lost database
+ * connection to one retry of a read, else 503 with Retry-After; a constraint violation of
+ * a concurrent change to 409; anything else to 500.
+ */
+export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (err instanceof HttpError) return send(res, err.status, err.title, err.message, err.extra)
+  if (isConnectionError(err)) {
+    if (RETRYABLE_METHODS.has(req.method) && !res.headersSent && !res.locals.retriedAfterConnectionError) {
+      // A pooled connection died under this read: run the request once more on a fresh one.
+      res.locals.retriedAfterConnectionError = true
+      return (req.app as unknown as { handle: (rq: typeof req, rs: typeof res, cb: typeof next) => void }).handle(req, res, next)
+    }
+    console.warn(`[warn] ${req.method} ${req.originalUrl}: database unavailable (${(err as Error).message})`)
+    res.set('Retry-After', '1')
+    return send(res, 503, 'Service Unavailable', 'the database is unavailable for a moment; try again')
+  }
+  const conflict = conflictOf(err)
+  if (conflict) return send(res, conflict[0], 'Conflict', conflict[1])
   const status = (err as { status?: number; type?: string }).status
   if (status && status >= 400 && status < 500) {
     const detail = (err as { type?: string }).type === 'entity.too.large' ? 'request body too large' : 'malformed request body'

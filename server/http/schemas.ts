@@ -90,6 +90,7 @@ export const Stations = featureCollection(
     servicePosts: z.number().int().min(0),
     gridUnits: z.number().int().min(0),
     supervisorId: z.string().nullable(),
+    supervisorName: z.string().nullable(),
   }),
 )
 
@@ -131,8 +132,17 @@ export const Workers = featureCollection(
   Geometry.nullable(),
 )
 
+/** A supervisor based outside the reader's scope is `restricted`: id, name and the reader's stations only, no base. */
 export const Supervisors = featureCollection(
-  z.object({ id: z.string(), name: z.string(), countyCode: z.string(), stationIds: z.array(z.string()) }),
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    restricted: z.boolean(),
+    countyCode: z.string().nullable(),
+    stationIds: z.array(z.string()),
+    stationCount: z.number().int().min(0).nullable(),
+  }),
+  Geometry.nullable(),
 )
 
 export const RuleCheck = z.object({

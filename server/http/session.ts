@@ -2,6 +2,8 @@
  * Session cookie handling and the guard of /api: every route except the public ones
  * needs a live session; the user is put on res.locals.user.
  */
+import { createHash } from 'node:crypto'
+import { parse as parseCookies } from 'cookie'
 import type { Request, RequestHandler, Response } from 'express'
 import type { Knex } from 'knex'
 import { can, type Permission, type SessionUser } from '../auth/roles.js'
@@ -11,15 +13,22 @@ import { sessionUser, SESSION_TTL_MS, Unauthorized } from '../services/auth.serv
 export const SESSION_COOKIE = 'sb_session'
 const PUBLIC = new Set(['/api/health', '/api/login', '/api/openapi.json', '/api/me'])
 
-/** The value of one cookie of the request, or null. */
+/** The value of one cookie of the request, or null (a malformed header is no cookie, never an error). */
 export function readCookie(req: Request, name: string): string | null {
   const header = req.headers.cookie
   if (!header) return null
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=')
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
-  }
-  return null
+  return parseCookies(header)[name] || null
+}
+
+/** The header every state-changing request of a signed-in browser must carry (CSRF defence). */
+export const CSRF_HEADER = 'x-csrf-token'
+
+/**
+ * The CSRF token of a session: derived from the session token, which a page of another
+ * site cannot read (the cookie is httpOnly), so it cannot forge the header.
+ */
+export function csrfToken(sessionToken: string): string {
+  return createHash('sha256').update(`csrf:${sessionToken}`).digest('base64url')
 }
 
 export function setSessionCookie(req: Request, res: Response, token: string): void {
@@ -38,11 +47,47 @@ export function requireSession(knex: Knex): RequestHandler {
   return async (req, res, next) => {
     const token = readCookie(req, SESSION_COOKIE)
     const user = token ? await sessionUser(knex, token) : null
-    if (user) res.locals.user = user
+    if (user) {
+      res.locals.user = user
+      res.locals.csrfToken = csrfToken(token!)
+    }
     if (PUBLIC.has(req.baseUrl + req.path)) return next()
     if (!user) throw new Unauthorized(token ? 'session expired or signed out; sign in again' : undefined)
     res.locals.user = user
     next()
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * CSRF defence on every state-changing request: refused when the browser says it comes from
+ * another site (Sec-Fetch-Site) or names another origin (Origin); and a request made with a
+ * session cookie must carry the session's token in X-CSRF-Token (given by POST /api/login
+ * and GET /api/me). Requests without a session cookie carry no ambient authority.
+ */
+export const csrfGuard: RequestHandler = (req, res, next) => {
+  if (SAFE_METHODS.has(req.method)) return next()
+  const site = req.get('sec-fetch-site')
+  if (site && site !== 'same-origin' && site !== 'none') throw new Forbidden(`cross-site request refused (Sec-Fetch-Site: ${site})`, 'Sec-Fetch-Site')
+  const origin = req.get('origin')
+  if (origin && origin !== 'null' && originHost(origin) !== req.get('host')) {
+    throw new Forbidden(`cross-origin request refused (Origin: ${origin.slice(0, 100)})`, 'Origin')
+  } else if (origin === 'null') {
+    throw new Forbidden('request from an opaque origin refused (Origin: null)', 'Origin')
+  }
+  const expected = res.locals.csrfToken as string | undefined
+  if (expected && req.get(CSRF_HEADER) !== expected) {
+    throw new Forbidden('missing or wrong X-CSRF-Token header: send the csrfToken of POST /api/login or GET /api/me', 'X-CSRF-Token')
+  }
+  next()
+}
+
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host
+  } catch {
+    return null
   }
 }
 
@@ -54,8 +99,8 @@ export function currentUser(res: Response): SessionUser {
 }
 
 export class Forbidden extends HttpError {
-  constructor(detail: string) {
-    super(403, 'Forbidden', detail)
+  constructor(detail: string, field?: string) {
+    super(403, 'Forbidden', detail, field ? { field } : {})
   }
 }
 

@@ -33,17 +33,23 @@ export async function villagesWithin(knex: Knex, scope: string) {
   return parseGeometry(rows as Row[])
 }
 
-/** Stations with their posts (administrative and service) and grid-unit count. */
-export async function stationsWithin(knex: Knex, scope: string) {
+/**
+ * Stations with their posts (administrative and service), grid-unit count and supervisor
+ * (id and name: the one thing of a supervisor every reader of the station may see).
+ */
+export async function stationsWithin(knex: Knex, within: string) {
   const { rows } = await knex.raw(
     `select s.id, s.name, s.town_code as "townCode",
             (select count(*) from workers w where w.station_id = s.id and w.post = 'station')::int as "adminPosts",
             (select count(*) from workers w where w.station_id = s.id and w.post = 'point')::int as "servicePosts",
             (select count(*) from grid_units u where u.station_id = s.id)::int as "gridUnits",
-            (select supervisor_id from supervisor_stations ss where ss.station_id = s.id) as "supervisorId",
+            ss.supervisor_id as "supervisorId", sv.name as "supervisorName",
             ${geo('s.geom')}
-       from stations s where s.town_code like ? order by s.id`,
-    [under(scope)],
+       from stations s
+       left join supervisor_stations ss on ss.station_id = s.id
+       left join supervisors sv on sv.id = ss.supervisor_id
+      where s.town_code like ? order by s.id`,
+    [under(within)],
   )
   return parseGeometry(rows as Row[])
 }
@@ -91,18 +97,27 @@ export async function workersWithin(knex: Knex, scope: string) {
   return parseGeometry(rows as Row[])
 }
 
-/** Supervisors based in the scope or covering a station in it; geometry = base. */
-export async function supervisorsWithin(knex: Knex, scope: string) {
-  const like = under(scope)
+/**
+ * Supervisors based in `within` or covering a station in it. A supervisor is a person who
+ * crosses scopes, so what a reader sees depends on the reader's own `scope`: a supervisor
+ * based in it is shown in full (county, home base, number of stations); any other appears
+ * only by id and name (`restricted: true`), never with a location. Either way only the
+ * stations inside the reader's scope are listed.
+ */
+export async function supervisorsWithin(knex: Knex, within: string, scope: string) {
+  const mine = 'v.county_code like :scope'
   const { rows } = await knex.raw(
-    `select v.id, v.name, v.county_code as "countyCode",
-            coalesce((select array_agg(ss.station_id order by ss.station_id) from supervisor_stations ss
-                       where ss.supervisor_id = v.id), '{}') as "stationIds",
-            ${geo('v.base')}
+    `select v.id, v.name, not (${mine}) as restricted,
+            case when ${mine} then v.county_code end as "countyCode",
+            coalesce((select array_agg(ss.station_id order by ss.station_id)
+                        from supervisor_stations ss join stations s on s.id = ss.station_id
+                       where ss.supervisor_id = v.id and s.town_code like :scope), '{}') as "stationIds",
+            case when ${mine} then (select count(*) from supervisor_stations ss where ss.supervisor_id = v.id)::int end as "stationCount",
+            case when ${mine} then ST_AsGeoJSON(v.base, 6) end as geometry
        from supervisors v
-      where ${SUPERVISOR_IN_SCOPE}
+      where ${SUPERVISOR_IN_SCOPE.replaceAll('?', ':within')}
       order by v.id`,
-    [like, like],
+    { within: under(within), scope: under(scope) },
   )
   return parseGeometry(rows as Row[])
 }

@@ -4,8 +4,6 @@ import type { Role, SessionUser } from '../auth/roles.js'
 
 export interface UserRow extends SessionUser {
   passwordHash: string
-  failedLogins: number
-  lockedUntil: Date | null
 }
 
 const userColumns = [
@@ -15,8 +13,6 @@ const userColumns = [
   'u.scope_code as scope',
   'u.supervisor_id as supervisorId',
   'u.password_hash as passwordHash',
-  'u.failed_logins as failedLogins',
-  'u.locked_until as lockedUntil',
 ]
 
 export async function findUserByName(knex: Knex, username: string): Promise<UserRow | null> {
@@ -50,20 +46,76 @@ export async function deleteUser(knex: Knex, username: string): Promise<boolean>
 }
 
 export async function setPasswordHash(knex: Knex, username: string, passwordHash: string): Promise<boolean> {
-  const n = await knex('users').where({ username }).update({ password_hash: passwordHash, failed_logins: 0, locked_until: null })
-  if (n > 0) await knex('sessions').whereIn('user_id', knex('users').select('id').where({ username })).del()
+  const n = await knex('users').where({ username }).update({ password_hash: passwordHash })
+  if (n > 0) {
+    await knex('sessions').whereIn('user_id', knex('users').select('id').where({ username })).del()
+    await clearLoginFailures(knex, `account:${username}`)
+  }
   return n > 0
 }
 
-/** Records a failed sign-in; locks the account until `lockedUntil` when given. */
-export async function recordFailedLogin(knex: Knex, id: number, lockedUntil: Date | null): Promise<void> {
-  await knex('users')
-    .where({ id })
-    .update({ failed_logins: knex.raw('failed_logins + 1'), locked_until: lockedUntil })
+/** How failed sign-ins of one key are counted and locked (server/services/auth.service.ts). */
+export interface ThrottlePolicy {
+  /** Failures answered without a lock; the next one locks for 1 s, then 2 s, 4 s … */
+  freeFailures: number
+  maxLockSec: number
+  /** A failure longer ago than this no longer counts: counting starts again. */
+  windowSec: number
 }
 
-export async function resetFailedLogins(knex: Knex, id: number): Promise<void> {
-  await knex('users').where({ id }).update({ failed_logins: 0, locked_until: null })
+/**
+ * Counts a sign-in attempt of `key` as a failure before the password is checked, in one
+ * statement: parallel attempts each see the count of the ones before them, so a burst
+ * cannot slip past the lock. Locks once the count exceeds the free failures. Answers null
+ * while the key is locked (the attempt is then not counted), else the count.
+ */
+export async function reserveLoginAttempt(knex: Knex, key: string, policy: ThrottlePolicy): Promise<number | null> {
+  const count = `case when t.last_failure_at < now() - make_interval(secs => :windowSec) then 1 else t.failures + 1 end`
+  const lock = (n: string) =>
+    `case when ${n} > :free then now() + make_interval(secs => least(:maxLockSec, power(2, ${n} - :free - 1))) end`
+  const { rows } = await knex.raw(
+    `insert into login_throttle as t (key, failures, locked_until, last_failure_at)
+     values (:key, 1, ${lock('1')}, now())
+     on conflict (key) do update
+        set failures = ${count}, locked_until = ${lock(count)}, last_failure_at = now()
+      where t.locked_until is null or t.locked_until <= now()
+     returning failures`,
+    { key, free: policy.freeFailures, maxLockSec: policy.maxLockSec, windowSec: policy.windowSec },
+  )
+  return rows.length ? Number(rows[0].failures) : null
+}
+
+/** Seconds until `key` is unlocked (at least 1 while locked), 0 when it is not. */
+export async function lockedForSec(knex: Knex, key: string): Promise<number> {
+  const { rows } = await knex.raw(
+    `select ceil(extract(epoch from (locked_until - now())))::int as sec from login_throttle where key = ? and locked_until > now()`,
+    [key],
+  )
+  return rows.length ? Math.max(1, Number(rows[0].sec)) : 0
+}
+
+/** Takes back a reserved attempt that turned out right (the failures before it still count). */
+export async function refundLoginAttempt(knex: Knex, key: string, policy: ThrottlePolicy): Promise<void> {
+  await knex.raw(
+    `update login_throttle set failures = greatest(failures - 1, 0),
+            locked_until = case when failures - 1 > :free then locked_until end
+      where key = :key`,
+    { key, free: policy.freeFailures },
+  )
+}
+
+export async function clearLoginFailures(knex: Knex, key: string): Promise<void> {
+  await knex('login_throttle').where({ key }).del()
+}
+
+/** Deletes expired sessions and failure counts older than `windowSec` that hold no lock. */
+export async function pruneAuthState(knex: Knex, windowSec: number): Promise<{ sessions: number; throttle: number }> {
+  const sessions = await knex('sessions').where('expires_at', '<=', knex.fn.now()).del()
+  const throttle = await knex('login_throttle')
+    .where('last_failure_at', '<', knex.raw('now() - make_interval(secs => ?)', [windowSec]))
+    .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', knex.fn.now()))
+    .del()
+  return { sessions, throttle }
 }
 
 export async function insertSession(knex: Knex, tokenHash: string, userId: number, expiresAt: Date): Promise<void> {
@@ -83,8 +135,4 @@ export async function findSessionUser(knex: Knex, tokenHash: string): Promise<Se
 
 export async function deleteSession(knex: Knex, tokenHash: string): Promise<void> {
   await knex('sessions').where({ token_hash: tokenHash }).del()
-}
-
-export async function deleteExpiredSessions(knex: Knex): Promise<number> {
-  return knex('sessions').where('expires_at', '<=', knex.fn.now()).del()
 }

@@ -3,20 +3,21 @@ import type { Knex } from 'knex'
 import { z } from 'zod'
 import { parseInput } from '../http/validate.js'
 import type { SessionUser } from '../auth/roles.js'
-import { clearSessionCookie, readCookie, SESSION_COOKIE, setSessionCookie } from '../http/session.js'
+import { clearSessionCookie, csrfToken, readCookie, SESSION_COOKIE, setSessionCookie } from '../http/session.js'
 import { login, logout, TooManyAttempts } from '../services/auth.service.js'
+import type { ThrottlePolicy } from '../repositories/users.repository.js'
 
 const LoginBody = z.object({ username: z.string().min(1).max(40), password: z.string().min(1).max(200) }).strict()
 
 /** POST /api/login, POST /api/logout, GET /api/me (the signed-in user, or null) */
-export function authRoutes(knex: Knex): Router {
+export function authRoutes(knex: Knex, opts: { clientThrottle?: ThrottlePolicy } = {}): Router {
   const router = Router()
   router.post('/api/login', async (req, res) => {
     const { username, password } = parseInput(LoginBody, req.body ?? {}, 'body')
     try {
-      const session = await login(knex, username, password)
+      const session = await login(knex, username, password, { client: req.ip, clientThrottle: opts.clientThrottle })
       setSessionCookie(req, res, session.token)
-      res.json({ user: session.user, expiresAt: session.expiresAt.toISOString() })
+      res.json({ user: session.user, expiresAt: session.expiresAt.toISOString(), csrfToken: csrfToken(session.token) })
     } catch (err) {
       if (err instanceof TooManyAttempts) res.set('Retry-After', String(err.retryAfterSec))
       throw err
@@ -29,7 +30,8 @@ export function authRoutes(knex: Knex): Router {
     res.status(204).end()
   })
   router.get('/api/me', (_req, res) => {
-    res.json({ user: (res.locals.user as SessionUser | undefined) ?? null })
+    const user = (res.locals.user as SessionUser | undefined) ?? null
+    res.json(user ? { user, csrfToken: res.locals.csrfToken as string } : { user })
   })
   return router
 }

@@ -3,8 +3,10 @@ import type { Knex } from 'knex'
 import { z } from 'zod'
 import { userWith } from '../http/session.js'
 import { DivisionCode, parseInput } from '../http/validate.js'
-import type { CoverageCache } from '../services/coverage.cache.js'
+import { cachedCoverage } from '../services/coverage.service.js'
 import { requireDivision } from '../services/divisions.service.js'
+import type { VersionedCache } from '../services/versioned.cache.js'
+import { sendCached } from '../http/cached.js'
 
 const CoverageQuery = z
   .object({
@@ -22,23 +24,15 @@ const CoverageQuery = z
  * and the request, so a browser revalidates (`Cache-Control: no-cache`) and gets 304 when
  * nothing changed; `Server-Timing` says whether the report was computed or cached.
  */
-export function coverageRoutes(knex: Knex, cache: CoverageCache): Router {
-  // Part of every ETag: a new server process (perhaps a new version computing reports
-  // differently) never confirms a browser's copy made by an earlier one.
-  const instance = Date.now().toString(36)
+export function coverageRoutes(knex: Knex, cache: VersionedCache): Router {
   const router = Router()
   router.get('/api/coverage', async (req, res) => {
     const user = userWith(res, 'read')
     const q = parseInput(CoverageQuery, req.query, 'query')
     await requireDivision(knex, q.within, user.scope)
     const geometry = q.geometry !== 'false'
-    const report = await cache.get(knex, q.within, { distanceKm: q.distanceKm, overloadFactor: q.overloadFactor, geometry })
-    res.set({
-      'Cache-Control': 'private, no-cache',
-      ETag: `"coverage-${instance}-${report.version}-${q.within}-${q.distanceKm ?? ''}-${q.overloadFactor ?? ''}-${geometry ? 'g' : 'n'}"`,
-      'Server-Timing': `coverage;desc="${report.cached ? 'cached' : 'computed'}";dur=${report.ms.toFixed(1)}`,
-    })
-    res.type('json').send(report.body)
+    const report = await cachedCoverage(cache, knex, q.within, { distanceKm: q.distanceKm, overloadFactor: q.overloadFactor, geometry })
+    sendCached(res, 'coverage', `${q.within}-${q.distanceKm ?? ''}-${q.overloadFactor ?? ''}-${geometry ? 'g' : 'n'}`, report, 'json')
   })
   return router
 }

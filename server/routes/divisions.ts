@@ -2,10 +2,16 @@ import { Router } from 'express'
 import type { Knex } from 'knex'
 import { userWith } from '../http/session.js'
 import { CodeParams, parseInput } from '../http/validate.js'
-import { getChildren, getDivision, getRoots } from '../services/divisions.service.js'
+import { sendCached } from '../http/cached.js'
+import { getChildren, getDivision, getRoots, requireDivision } from '../services/divisions.service.js'
+import type { VersionedCache } from '../services/versioned.cache.js'
 
-/** Divisions: the roots, one division with its summary, its children as GeoJSON. */
-export function divisionRoutes(knex: Knex): Router {
+/**
+ * Divisions: the roots, one division with its summary, its children as GeoJSON. A division
+ * and its children are answered from the versioned cache after the scope check (their
+ * summaries and outlines change only with the data).
+ */
+export function divisionRoutes(knex: Knex, cache: VersionedCache): Router {
   const router = Router()
   router.get('/api/divisions', async (_req, res) => {
     const user = userWith(res, 'read')
@@ -14,12 +20,14 @@ export function divisionRoutes(knex: Knex): Router {
   router.get('/api/divisions/:code', async (req, res) => {
     const user = userWith(res, 'read')
     const { code } = parseInput(CodeParams, req.params, 'path')
-    res.json(await getDivision(knex, code, user.scope))
+    await requireDivision(knex, code, user.scope)
+    sendCached(res, 'division', code, await cache.get(knex, `division:${code}`, () => getDivision(knex, code, code)), 'json')
   })
   router.get('/api/divisions/:code/children', async (req, res) => {
     const user = userWith(res, 'read')
     const { code } = parseInput(CodeParams, req.params, 'path')
-    res.type('application/geo+json').send(JSON.stringify(await getChildren(knex, code, user.scope)))
+    await requireDivision(knex, code, user.scope)
+    sendCached(res, 'children', code, await cache.get(knex, `children:${code}`, () => getChildren(knex, code, code)), 'application/geo+json')
   })
   return router
 }

@@ -1,7 +1,8 @@
 /**
- * Sign-in, sign-out and session lookup. Failed sign-ins are slowed down: every failure
- * costs a fixed delay, and from the 5th consecutive failure the account is locked for
- * 2^(n-5) seconds (capped at 15 minutes), answered with 429 and Retry-After.
+ * Sign-in, sign-out and session lookup. Failed sign-ins are slowed down and locked, per
+ * account name (known or not, so a 429 does not tell which accounts exist) and per client
+ * address: every attempt is counted before the password is checked, in one statement, so
+ * parallel attempts cannot slip past the lock; a right password takes its count back.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { Knex } from 'knex'
@@ -9,11 +10,15 @@ import { HttpError } from '../errors.js'
 import { hashPassword, verifyPassword } from '../auth/password.js'
 import type { SessionUser } from '../auth/roles.js'
 import * as users from '../repositories/users.repository.js'
+import type { ThrottlePolicy } from '../repositories/users.repository.js'
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000
-const FREE_FAILURES = 4
-const MAX_LOCK_MS = 15 * 60 * 1000
 const FAILURE_DELAY_MS = 250
+
+/** An account name: 4 failures answer 401; the 5th locks it for 1 s, then 2 s, 4 s … up to 15 min. */
+export const ACCOUNT_THROTTLE: ThrottlePolicy = { freeFailures: 4, maxLockSec: 15 * 60, windowSec: 24 * 60 * 60 }
+/** A client address, over all names (a guess at many accounts): 20 failures in 15 min, then locked likewise. */
+export const CLIENT_THROTTLE: ThrottlePolicy = { freeFailures: 20, maxLockSec: 15 * 60, windowSec: 15 * 60 }
 
 export class Unauthorized extends HttpError {
   constructor(detail = 'sign in first (POST /api/login)') {
@@ -22,8 +27,11 @@ export class Unauthorized extends HttpError {
 }
 
 export class TooManyAttempts extends HttpError {
-  constructor(readonly retryAfterSec: number) {
-    super(429, 'Too Many Requests', `too many failed sign-ins; try again in ${retryAfterSec} s`, { retryAfter: retryAfterSec })
+  readonly retryAfterSec: number
+  constructor(retryAfterSec: number, who: string) {
+    const sec = Math.max(1, retryAfterSec)
+    super(429, 'Too Many Requests', `too many failed sign-ins for ${who}; try again in ${sec} s`, { retryAfter: sec })
+    this.retryAfterSec = sec
   }
 }
 
@@ -33,22 +41,29 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const dummyHash = hashPassword('not-a-real-password')
 
 /** Checks the credentials; on success creates a session and returns its token. */
-export async function login(knex: Knex, username: string, password: string): Promise<{ token: string; user: SessionUser; expiresAt: Date }> {
-  const user = await users.findUserByName(knex, username)
-  if (user?.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-    throw new TooManyAttempts(Math.ceil((user.lockedUntil.getTime() - Date.now()) / 1000))
+export async function login(
+  knex: Knex,
+  username: string,
+  password: string,
+  opts: { client?: string; clientThrottle?: ThrottlePolicy } = {},
+): Promise<{ token: string; user: SessionUser; expiresAt: Date }> {
+  const accountKey = `account:${username}`
+  const clientKey = opts.client ? `client:${opts.client}` : null
+  const clientPolicy = opts.clientThrottle ?? CLIENT_THROTTLE
+  if (clientKey && (await users.reserveLoginAttempt(knex, clientKey, clientPolicy)) === null) {
+    throw new TooManyAttempts(await users.lockedForSec(knex, clientKey), 'this client')
   }
+  if ((await users.reserveLoginAttempt(knex, accountKey, ACCOUNT_THROTTLE)) === null) {
+    throw new TooManyAttempts(await users.lockedForSec(knex, accountKey), 'this account')
+  }
+  const user = await users.findUserByName(knex, username)
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash))
   if (!user || !ok) {
-    if (user) {
-      const failures = user.failedLogins + 1
-      const lock = failures > FREE_FAILURES ? new Date(Date.now() + Math.min(MAX_LOCK_MS, 1000 * 2 ** (failures - FREE_FAILURES - 1))) : null
-      await users.recordFailedLogin(knex, user.id, lock)
-    }
     await sleep(FAILURE_DELAY_MS)
     throw new Unauthorized('wrong username or password')
   }
-  await users.resetFailedLogins(knex, user.id)
+  await users.clearLoginFailures(knex, accountKey)
+  if (clientKey) await users.refundLoginAttempt(knex, clientKey, clientPolicy)
   const token = randomBytes(32).toString('base64url')
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS)
   await users.insertSession(knex, sha256(token), user.id, expiresAt)
@@ -63,4 +78,9 @@ export async function sessionUser(knex: Knex, token: string): Promise<SessionUse
 
 export async function logout(knex: Knex, token: string): Promise<void> {
   await users.deleteSession(knex, sha256(token))
+}
+
+/** Deletes expired sessions and stale failure counts (run at start-up and periodically). */
+export function pruneAuthState(knex: Knex): Promise<{ sessions: number; throttle: number }> {
+  return users.pruneAuthState(knex, Math.max(ACCOUNT_THROTTLE.windowSec, CLIENT_THROTTLE.windowSec))
 }

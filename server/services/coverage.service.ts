@@ -8,6 +8,7 @@ import { computeCoverage, COVERAGE_DEFAULTS, type AreaCoverage, type CoveragePar
 import { requireDivision } from './divisions.service.js'
 import { evaluateRules, type Violation } from './rules.js'
 import { inParallel } from '../repositories/parallel.js'
+import type { CachedJson, VersionedCache } from './versioned.cache.js'
 
 export interface CoverageOptions {
   distanceKm?: number
@@ -68,4 +69,11 @@ export async function coverageSummary(knex: Knex, within: string, opts: Coverage
   const { villages, ...summary } = report
   const statusOf = Object.fromEntries(villages.features.map((f) => [f.properties.code, f.properties.status]))
   return { ...summary, villageStatus: statusOf }
+}
+
+/** The coverage of `within` (already checked to be in the caller's scope) as JSON text, from the cache. */
+export function cachedCoverage(cache: VersionedCache, knex: Knex, within: string, opts: CoverageOptions): Promise<CachedJson> {
+  const key = JSON.stringify(['coverage', within, opts.distanceKm ?? null, opts.overloadFactor ?? null, opts.weights ?? null, opts.geometry ?? true])
+  // The scope was checked by the caller; the report itself does not depend on it.
+  return cache.get(knex, key, () => coverageOf(knex, within, '', opts))
 }

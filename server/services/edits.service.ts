@@ -28,12 +28,26 @@ async function violationsIn(trx: Knex, towns: string[]): Promise<Violation[]> {
   return out
 }
 
-/** Runs an edit in a transaction and reports the violations it introduced in `towns`. */
-async function withWarnings(knex: Knex, towns: string[], edit: (trx: Knex.Transaction) => Promise<void>): Promise<EditResult> {
+/** What the audit log records of an edit (the actor is added). */
+type EditAudit = Omit<Parameters<typeof audit>[1], 'actor'>
+
+/**
+ * Runs an edit in one transaction under the network lock (the lock plan apply takes), so
+ * that what `check` validates cannot change before `write` runs: `check` reads and
+ * validates (throwing 400/404), `write` changes the data and says what to audit. Reports the violations the edit
+ * introduced in the towns `check` names.
+ */
+async function editUnderLock<C>(
+  knex: Knex,
+  user: SessionUser,
+  check: (trx: Knex.Transaction) => Promise<{ towns: string[]; context: C }>,
+  write: (trx: Knex.Transaction, context: C) => Promise<EditAudit>,
+): Promise<EditResult> {
   return knex.transaction(async (trx) => {
     await lockNetwork(trx)
+    const { towns, context } = await check(trx)
     const before = new Set((await violationsIn(trx, towns)).map(key))
-    await edit(trx)
+    await audit(trx, { actor: user.username, ...(await write(trx, context)) })
     const after = await violationsIn(trx, towns)
     return { dataVersion: await dataVersion(trx), warnings: after.filter((v) => !before.has(key(v))) }
   })
@@ -41,66 +55,84 @@ async function withWarnings(knex: Knex, towns: string[], edit: (trx: Knex.Transa
 
 /** Posts a worker to a station (administrative post) or a service point of the same county. */
 export async function moveWorker(knex: Knex, user: SessionUser, workerId: string, to: string): Promise<EditResult> {
-  const worker = await edits.findWorker(knex, workerId, user.scope)
-  if (!worker) throw new NotFound(`worker ${workerId} does not exist within your scope`)
-  const post = await edits.findPost(knex, to, user.scope)
-  if (!post) throw new NotFound(`station or service point ${to} does not exist within your scope`)
-  if (post.townCode.slice(0, 6) !== worker.townCode.slice(0, 6)) {
-    throw new BadRequest(`${post.name} is in another county: workers move within their county (the county bureau sets each town's staffing)`, 'to')
-  }
-  return withWarnings(knex, [worker.townCode, post.townCode], async (trx) => {
-    await edits.moveWorker(trx, worker.id, post)
-    await audit(trx, {
-      actor: user.username,
-      action: 'worker.move',
-      entity: 'worker',
-      entityId: worker.id,
-      scope: post.townCode,
-      details: { from: worker.servicePointId ?? worker.stationId, to: post.id },
-    })
-  })
+  return editUnderLock(
+    knex,
+    user,
+    async (trx) => {
+      const worker = await edits.findWorker(trx, workerId, user.scope)
+      if (!worker) throw new NotFound(`worker ${workerId} does not exist within your scope`)
+      const post = await edits.findPost(trx, to, user.scope)
+      if (!post) throw new NotFound(`station or service point ${to} does not exist within your scope`)
+      if (post.townCode.slice(0, 6) !== worker.townCode.slice(0, 6)) {
+        throw new BadRequest(`${post.name} is in another county: workers move within their county (the county bureau sets each town's staffing)`, 'to')
+      }
+      return { towns: [worker.townCode, post.townCode], context: { worker, post } }
+    },
+    async (trx, { worker, post }) => {
+      await edits.moveWorker(trx, worker.id, post)
+      return {
+        action: 'worker.move',
+        entity: 'worker',
+        entityId: worker.id,
+        scope: post.townCode,
+        details: { from: worker.servicePointId ?? worker.stationId, to: post.id },
+      }
+    },
+  )
 }
 
 /** Puts a village in a grid unit of its town (or in none: `gridUnitId` null). */
 export async function setVillageGridUnit(knex: Knex, user: SessionUser, code: string, gridUnitId: string | null): Promise<EditResult> {
-  const village = await edits.findVillage(knex, code, user.scope)
-  if (!village) throw new NotFound(`village ${code} does not exist within your scope`)
-  if (gridUnitId) {
-    const unit = await edits.findGridUnit(knex, gridUnitId, user.scope)
-    if (!unit) throw new NotFound(`grid unit ${gridUnitId} does not exist within your scope`)
-    if (unit.townCode !== village.townCode) throw new BadRequest(`grid unit ${gridUnitId} belongs to another town than ${village.name}`, 'gridUnitId')
-  }
-  return withWarnings(knex, [village.townCode], async (trx) => {
-    await edits.setVillageGridUnit(trx, village, gridUnitId)
-    await audit(trx, {
-      actor: user.username,
-      action: 'village.grid_unit',
-      entity: 'village',
-      entityId: code,
-      scope: village.townCode,
-      details: { from: village.gridUnitId, to: gridUnitId },
-    })
-  })
+  return editUnderLock(
+    knex,
+    user,
+    async (trx) => {
+      const village = await edits.findVillage(trx, code, user.scope)
+      if (!village) throw new NotFound(`village ${code} does not exist within your scope`)
+      if (gridUnitId) {
+        const unit = await edits.findGridUnit(trx, gridUnitId, user.scope)
+        if (!unit) throw new NotFound(`grid unit ${gridUnitId} does not exist within your scope`)
+        if (unit.townCode !== village.townCode) throw new BadRequest(`grid unit ${gridUnitId} belongs to another town than ${village.name}`, 'gridUnitId')
+      }
+      return { towns: [village.townCode], context: village }
+    },
+    async (trx, village) => {
+      await edits.setVillageGridUnit(trx, village, gridUnitId)
+      return {
+        action: 'village.grid_unit',
+        entity: 'village',
+        entityId: code,
+        scope: village.townCode,
+        details: { from: village.gridUnitId, to: gridUnitId },
+      }
+    },
+  )
 }
 
 /** Moves a service point to another host village of its grid unit. */
 export async function setServicePointHost(knex: Knex, user: SessionUser, pointId: string, villageCode: string): Promise<EditResult> {
-  const point = await edits.findServicePoint(knex, pointId, user.scope)
-  if (!point) throw new NotFound(`service point ${pointId} does not exist within your scope`)
-  const village = await edits.findVillage(knex, villageCode, user.scope)
-  if (!village) throw new NotFound(`village ${villageCode} does not exist within your scope`)
-  if (village.gridUnitId !== point.gridUnitId) {
-    throw new BadRequest(`${village.name} is not in the grid unit of ${pointId}: a point is hosted by a village of its own unit`, 'villageCode')
-  }
-  return withWarnings(knex, [point.townCode], async (trx) => {
-    await edits.setServicePointHost(trx, pointId, village)
-    await audit(trx, {
-      actor: user.username,
-      action: 'service_point.host',
-      entity: 'service_point',
-      entityId: pointId,
-      scope: point.townCode,
-      details: { from: point.villageCode, to: villageCode },
-    })
-  })
+  return editUnderLock(
+    knex,
+    user,
+    async (trx) => {
+      const point = await edits.findServicePoint(trx, pointId, user.scope)
+      if (!point) throw new NotFound(`service point ${pointId} does not exist within your scope`)
+      const village = await edits.findVillage(trx, villageCode, user.scope)
+      if (!village) throw new NotFound(`village ${villageCode} does not exist within your scope`)
+      if (village.gridUnitId !== point.gridUnitId) {
+        throw new BadRequest(`${village.name} is not in the grid unit of ${pointId}: a point is hosted by a village of its own unit`, 'villageCode')
+      }
+      return { towns: [point.townCode], context: { point, village } }
+    },
+    async (trx, { point, village }) => {
+      await edits.setServicePointHost(trx, pointId, village)
+      return {
+        action: 'service_point.host',
+        entity: 'service_point',
+        entityId: pointId,
+        scope: point.townCode,
+        details: { from: point.villageCode, to: villageCode },
+      }
+    },
+  )
 }

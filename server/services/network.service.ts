@@ -17,7 +17,7 @@ export type NetworkList = keyof typeof NETWORK_LISTS
 /** The entities of one kind within a division; 404 when the division is unknown. */
 export async function listWithin(knex: Knex, kind: NetworkList, within: string, scope: string): Promise<FeatureCollection<Geometry | null>> {
   await requireDivision(knex, within, scope)
-  const rows = await NETWORK_LISTS[kind](knex, within)
+  const rows = await NETWORK_LISTS[kind](knex, within, scope)
   return {
     type: 'FeatureCollection',
     features: rows.map(({ geometry, ...properties }) => ({

@@ -161,4 +161,26 @@ describe('API bad input', () => {
     const res = await fetch(`${app.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' })
     expect(res.status).toBe(400)
   })
+
+  it('answers a division and its children from the versioned cache, with revalidation, until the data changes', async () => {
+    for (const path of ['/api/divisions/990101', '/api/divisions/990101/children']) {
+      await db.knex.raw('update app_meta set data_version = data_version + 1')
+      const first = await get(app.url, path, cookie)
+      expect(first.headers.get('server-timing'), path).toMatch(/"computed"/)
+      const second = await get(app.url, path, cookie)
+      expect(second.headers.get('server-timing'), path).toMatch(/"cached"/)
+      expect(second.body, path).toEqual(first.body)
+      const etag = first.headers.get('etag')!
+      // (fetch adds Cache-Control: no-cache to a conditional request unless told otherwise)
+      const revalidated = await fetch(app.url + path, { headers: { cookie, 'if-none-match': etag, 'cache-control': 'max-age=0' } })
+      expect(revalidated.status, path).toBe(304)
+      // A change to the network is a new version: computed anew, with the change.
+      await db.knex('divisions').where({ code: '990101001' }).update({ name: '改名镇' })
+      const changed = await get(app.url, path, cookie)
+      expect(changed.headers.get('server-timing'), path).toMatch(/"computed"/)
+      expect(changed.headers.get('etag'), path).not.toBe(etag)
+      await db.knex('divisions').where({ code: '990101001' }).update({ name: '样例1镇' })
+    }
+  })
 })
+

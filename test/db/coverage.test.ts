@@ -13,7 +13,8 @@ import type { Database } from '../../server/db/connection.js'
 import { compliantDataset } from '../fixtures/compliant-dataset.js'
 import * as S from '../../server/http/schemas.js'
 import { get, loadDataset, signIn, startApp, testDb } from './harness.js'
-import { CoverageCache } from '../../server/services/coverage.cache.js'
+import { VersionedCache } from '../../server/services/versioned.cache.js'
+import { cachedCoverage } from '../../server/services/coverage.service.js'
 
 let db: Database
 let app: { url: string; stop: () => Promise<void> }
@@ -149,28 +150,28 @@ describe('coverage', () => {
   })
 
   it('keeps the cache within its memory bound (least recently used first out) and shares concurrent computations', async () => {
-    const first = await new CoverageCache().get(db.knex, '990101001', { geometry: false })
+    const first = await cachedCoverage(new VersionedCache(), db.knex, '990101001', { geometry: false })
     // A bound smaller than one report keeps only the latest.
-    const cache = new CoverageCache(first.body.length * 2 + 1)
-    await cache.get(db.knex, '990101001', { geometry: false })
-    await cache.get(db.knex, '990101002', { geometry: false })
-    expect(cache.size.reports).toBe(1)
-    expect((await cache.get(db.knex, '990101002', { geometry: false })).cached).toBe(true)
-    expect((await cache.get(db.knex, '990101001', { geometry: false })).cached).toBe(false)
+    const cache = new VersionedCache(first.body.length * 2 + 1)
+    await cachedCoverage(cache, db.knex, '990101001', { geometry: false })
+    await cachedCoverage(cache, db.knex, '990101002', { geometry: false })
+    expect(cache.size.entries).toBe(1)
+    expect((await cachedCoverage(cache, db.knex, '990101002', { geometry: false })).cached).toBe(true)
+    expect((await cachedCoverage(cache, db.knex, '990101001', { geometry: false })).cached).toBe(false)
     // Two requests for a missing report: one computation, the same text.
-    const [a, b] = await Promise.all([cache.get(db.knex, '990101003', { geometry: false }), cache.get(db.knex, '990101003', { geometry: false })])
+    const [a, b] = await Promise.all([cachedCoverage(cache, db.knex, '990101003', { geometry: false }), cachedCoverage(cache, db.knex, '990101003', { geometry: false })])
     expect(a.body).toBe(b.body)
     expect([a.cached, b.cached].sort()).toEqual([false, true])
-    await expect(db.knex.transaction((trx) => cache.get(trx, '990101003', { geometry: false }))).rejects.toThrow(/transaction/)
+    await expect(db.knex.transaction((trx) => cachedCoverage(cache, trx, '990101003', { geometry: false }))).rejects.toThrow(/transaction/)
 
     // Room for two reports: the least recently used one leaves first.
-    const sizes = await Promise.all(['990101001', '990101002', '990101003'].map(async (t) => (await new CoverageCache().get(db.knex, t, { geometry: false })).body.length * 2))
-    const lru = new CoverageCache(2 * Math.max(...sizes))
-    for (const t of ['990101001', '990101002', '990101001', '990101003']) await lru.get(db.knex, t, { geometry: false })
-    expect(lru.size.reports).toBe(2)
+    const sizes = await Promise.all(['990101001', '990101002', '990101003'].map(async (t) => (await cachedCoverage(new VersionedCache(), db.knex, t, { geometry: false })).body.length * 2))
+    const lru = new VersionedCache(2 * Math.max(...sizes))
+    for (const t of ['990101001', '990101002', '990101001', '990101003']) await cachedCoverage(lru, db.knex, t, { geometry: false })
+    expect(lru.size.entries).toBe(2)
     expect(lru.size.bytes).toBe(sizes[0] + sizes[2])
-    expect((await lru.get(db.knex, '990101001', { geometry: false })).cached).toBe(true)
-    expect((await lru.get(db.knex, '990101002', { geometry: false })).cached).toBe(false)
+    expect((await cachedCoverage(lru, db.knex, '990101001', { geometry: false })).cached).toBe(true)
+    expect((await cachedCoverage(lru, db.knex, '990101002', { geometry: false })).cached).toBe(false)
   })
 
   it('still answers 404 outside the scope of the caller once the report is cached', async () => {

@@ -56,10 +56,23 @@ export interface Reply {
   headers: Headers
 }
 
-/** Sends a request (JSON body when given); returns status, content type and parsed body. */
-export async function call(base: string, method: string, path: string, opts: { cookie?: string; body?: unknown } = {}): Promise<Reply> {
-  const headers: Record<string, string> = {}
+// The CSRF token of each session cookie signIn made: call() sends it, as the web does.
+const csrfTokens = new Map<string, string>()
+
+/**
+ * Sends a request (JSON body when given); returns status, content type and parsed body.
+ * A cookie from signIn carries its CSRF token unless `csrf: false`.
+ */
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  opts: { cookie?: string; body?: unknown; headers?: Record<string, string>; csrf?: boolean } = {},
+): Promise<Reply> {
+  const headers: Record<string, string> = { ...opts.headers }
   if (opts.cookie) headers.cookie = opts.cookie
+  const token = opts.cookie ? csrfTokens.get(opts.cookie) : undefined
+  if (token && opts.csrf !== false && method !== 'GET') headers['x-csrf-token'] = token
   if (opts.body !== undefined) headers['content-type'] = 'application/json'
   const res = await fetch(base + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) })
   const type = res.headers.get('content-type') ?? ''
@@ -85,6 +98,7 @@ export async function signIn(db: Database, base: string, username: string, role:
   await ensureUser(db, username, role, scope)
   const res = await call(base, 'POST', '/api/login', { body: { username, password: TEST_PASSWORD } })
   if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`)
-  const cookie = res.headers.get('set-cookie') ?? ''
-  return cookie.split(';')[0]
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]
+  csrfTokens.set(cookie, res.body.csrfToken)
+  return cookie
 }

@@ -19,6 +19,9 @@ export class ApiError extends Error {
 }
 
 let onUnauthorized: (() => void) | null = null
+// The session's CSRF token: POST /api/login and GET /api/me answer it as `csrfToken`; every
+// state-changing request sends it back in X-CSRF-Token (server/http/session.ts csrfGuard).
+let csrfToken: string | null = null
 /** Called when a request answers 401 (the session expired or was signed out elsewhere). */
 export function setUnauthorizedHandler(fn: () => void): void {
   onUnauthorized = fn
@@ -31,6 +34,9 @@ async function parse<T>(res: Response, path: string): Promise<T> {
     body = text ? JSON.parse(text) : null
   } catch {
     body = null
+  }
+  if (res.ok && body && typeof body === 'object' && 'csrfToken' in body && typeof body.csrfToken === 'string') {
+    csrfToken = body.csrfToken
   }
   if (!res.ok) {
     const problem = body && typeof body === 'object' && 'detail' in body ? (body as Problem) : null
@@ -48,7 +54,10 @@ export async function postJson<T>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   return parse<T>(res, path)

@@ -90,6 +90,7 @@ export interface StationProps {
   servicePosts: number
   gridUnits: number
   supervisorId: string | null
+  supervisorName: string | null
 }
 export interface ServicePointProps {
   id: string
@@ -118,11 +119,16 @@ export interface WorkerProps {
   specialty: string | null
   hiredOn: string | null
 }
+/** A supervisor based outside the reader's scope is `restricted`: name and the reader's stations only. */
 export interface SupervisorProps {
   id: string
   name: string
-  countyCode: string
+  restricted: boolean
+  countyCode: string | null
+  /** The supervisor's stations inside the reader's scope. */
   stationIds: string[]
+  /** All its stations (null when restricted). */
+  stationCount: number | null
 }
 export type VillageListProps = SpecialGroupCounts & {
   code: string

@@ -1,20 +1,20 @@
 /**
- * Coverage reports as JSON text, cached by the data version.
+ * Answers derived from the network (coverage reports, divisions with their summaries and
+ * outlines) as JSON text, cached by the data version.
  *
- * A report depends only on the division, its parameters and the network rows; the database
- * bumps the data version with every statement that changes the network (migration 0006), so
- * a report computed at version v is valid while the version is still v. Each request reads
- * the version (one indexed row) and either answers the stored text or computes it anew;
- * concurrent requests for the same missing report share one computation. Only the root
- * connection may use the cache: inside a transaction the version may include writes that
- * are later rolled back.
+ * Such an answer depends only on its key (what was asked) and the network rows; the
+ * database bumps the data version with every statement that changes the network
+ * (migration 0006), so an answer computed at version v is valid while the version is still
+ * v. Each request reads the version (one indexed row) and either answers the stored text or
+ * computes it anew; concurrent requests for the same missing answer share one computation.
+ * Only the root connection may use the cache: inside a transaction the version may include
+ * writes that are later rolled back. Scope is the caller's business: check it before `get`.
  */
 import type { Knex } from 'knex'
 import { dataVersion } from '../repositories/meta.repository.js'
-import { coverageOf, type CoverageOptions } from './coverage.service.js'
 
-/** A report as sent: its JSON text, the data version it reflects, and whether it was stored. */
-export interface CoverageJson {
+/** An answer as sent: its JSON text, the data version it reflects, and whether it was stored. */
+export interface CachedJson {
   body: string
   version: number
   cached: boolean
@@ -28,20 +28,19 @@ interface Entry {
   bytes: number
 }
 
-/** Default memory bound: a whole-province report with polygons is about 40 MB. */
+/** Default memory bound: a whole-province coverage report with polygons is about 40 MB. */
 const DEFAULT_MAX_BYTES = 128 * 2 ** 20
 
-export class CoverageCache {
+export class VersionedCache {
   private readonly entries = new Map<string, Entry>()
   private bytes = 0
 
   constructor(private readonly maxBytes = DEFAULT_MAX_BYTES) {}
 
-  /** The coverage of `within` (already checked to be in the caller's scope) as JSON text. */
-  async get(knex: Knex, within: string, opts: CoverageOptions): Promise<CoverageJson> {
-    if (knex.isTransaction) throw new Error('CoverageCache.get must not run inside a transaction')
+  /** The answer of `key` as JSON text: stored, or made by `compute` at the current data version. */
+  async get(knex: Knex, key: string, compute: () => Promise<unknown>): Promise<CachedJson> {
+    if (knex.isTransaction) throw new Error('VersionedCache.get must not run inside a transaction')
     const version = await dataVersion(knex)
-    const key = cacheKey(within, opts)
     const hit = this.entries.get(key)
     if (hit && hit.version === version) {
       // Most recently used last (eviction takes the first).
@@ -50,8 +49,7 @@ export class CoverageCache {
       return { body: await hit.body, version, cached: true, ms: 0 }
     }
     const started = performance.now()
-    // The scope was checked by the caller; the report itself does not depend on it.
-    const body = coverageOf(knex, within, '', opts).then((report) => JSON.stringify(report))
+    const body = compute().then((answer) => JSON.stringify(answer))
     // A request that read an older version than the stored entry's answers without storing.
     const store = !hit || hit.version < version
     const entry: Entry = { version, body, bytes: 0 }
@@ -76,9 +74,9 @@ export class CoverageCache {
     }
   }
 
-  /** Number of stored reports and their approximate size in bytes (UTF-16). */
-  get size(): { reports: number; bytes: number } {
-    return { reports: this.entries.size, bytes: this.bytes }
+  /** Number of stored answers and their approximate size in bytes (UTF-16). */
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes }
   }
 
   private drop(key: string): void {
@@ -88,7 +86,7 @@ export class CoverageCache {
     this.entries.delete(key)
   }
 
-  /** Drops the least recently used finished reports until the bound holds (the newest always stays). */
+  /** Drops the least recently used finished answers until the bound holds (the newest always stays). */
   private evict(): void {
     const finished = [...this.entries].filter(([, e]) => e.bytes > 0)
     for (const [key] of finished.slice(0, -1)) {
@@ -96,8 +94,4 @@ export class CoverageCache {
       this.drop(key)
     }
   }
-}
-
-function cacheKey(within: string, opts: CoverageOptions): string {
-  return JSON.stringify([within, opts.distanceKm ?? null, opts.overloadFactor ?? null, opts.weights ?? null, opts.geometry ?? true])
 }
