@@ -36,6 +36,10 @@ const CHAIN: readonly CodeLevel[] = ['nation', ...DIVISION_LEVELS]
 /** The pattern of a division code (2, 4, 6, 9 or 12 digits), as a regex source for zod and OpenAPI. */
 export const DIVISION_CODE_PATTERN = '^\\d{2}(\\d{2}(\\d{2}(\\d{3}(\\d{3})?)?)?)?$'
 const CODE_RE = new RegExp(DIVISION_CODE_PATTERN)
+/** The pattern of a code of one level, e.g. '^\\d{12}$' for a village. */
+export function levelCodePattern(level: DivisionLevel): string {
+  return `^\\d{${CODE_LENGTH[level]}}$`
+}
 /** What a valid code looks like, for error messages. */
 export const DIVISION_CODE_HINT = 'a division code of 2, 4, 6, 9 or 12 digits, e.g. 44, 4402 or 440203100'
 

@@ -9,6 +9,7 @@ import {
   DIVISION_CODE_PATTERN,
   isDivisionCode,
   isWithin,
+  levelCodePattern,
   levelName,
   levelOf,
   levelOfCode,
@@ -117,6 +118,17 @@ describe('division codes', () => {
   ])('%s: child %s, parent %s', (level, child, parent) => {
     expect(childLevel(level)).toBe(child)
     expect(parentLevel(level)).toBe(parent)
+  })
+
+  it.each<[string, string, boolean]>([
+    ['village', VILLAGE, true],
+    ['village', '440203100', false],
+    ['village', `${VILLAGE}1`, false],
+    ['province', '44', true],
+    ['province', '4402', false],
+    ['town', '440203100', true],
+  ])('levelCodePattern(%j) on %j: %j', (level, code, ok) => {
+    expect(new RegExp(levelCodePattern(level as 'village')).test(code)).toBe(ok)
   })
 
   it('names the levels in Chinese and English', () => {
