@@ -124,17 +124,6 @@ function spread(values: number[]): Spread {
   }
 }
 
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>()
-  for (const item of items) {
-    const k = key(item)
-    const list = out.get(k)
-    if (list) list.push(item)
-    else out.set(k, [item])
-  }
-  return out
-}
-
 /** Computes the coverage of every village and the summaries. */
 export function computeCoverage(
   rows: VillageCoverageRow[],
@@ -215,8 +204,12 @@ export function computeCoverage(
     }
   }
 
-  const villagesOfTown = groupBy(villages, (v) => v.townCode)
-  const villagesOfCounty = groupBy(villages, (v) => countyOf(v.code)!)
+  const villagesOfTown = new Map(towns.map((t) => [t.code, [] as VillageCoverage[]]))
+  const villagesOfCounty = new Map(towns.map((t) => [t.countyCode, [] as VillageCoverage[]]))
+  for (const v of villages) {
+    villagesOfTown.get(v.townCode)?.push(v)
+    villagesOfCounty.get(countyOf(v.code)!)?.push(v)
+  }
   const townSummaries = towns.map((t) => summarise(t.code, t.name, villagesOfTown.get(t.code) ?? [], [t]))
   const countyCodes = [...new Set(towns.map((t) => t.countyCode))].sort()
   const countySummaries = countyCodes.map((c) =>
