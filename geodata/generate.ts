@@ -7,6 +7,7 @@
  * other side's vertices (conformRings).
  * Rates, faults and timings: geodata/README.md.
  */
+import { DIVISION_LEVELS } from './codes.js'
 import type { Dataset, DivisionRecord, GenerateScope, GridUnitRecord, ServicePointRecord, StationRecord, VillageGroupsRecord } from './types.js'
 import { conformRings } from './conform.js'
 import { type MultiPoly, type Pt, dist2, pointInMulti, toGeoJSON } from './geometry.js'
@@ -15,7 +16,7 @@ import { type Index, type TownBuild, buildTowns, indexSources } from './layout.j
 import { shortVillageName } from './names.js'
 import { Rng } from './random.js'
 import { dissolve } from './rings.js'
-import { type SourceTown, loadSources } from './sources.js'
+import { type SourceTown, SOURCE_PROVINCE, loadSources } from './sources.js'
 import { type StaffingFaults, type TownToStaff, staffCounty } from './staffing.js'
 import { assignSupervisors } from './supervisors.js'
 
@@ -36,7 +37,7 @@ export function generateDataset(scope: GenerateScope, opts: { seed?: number } = 
   const src = loadSources()
   let cityCodes: string[]
   if (scope.province !== undefined) {
-    if (scope.province !== '44') throw new Error(`unknown province ${String(scope.province)}: only '44' (Guangdong)`)
+    if (scope.province !== SOURCE_PROVINCE.code) throw new Error(`unknown province ${String(scope.province)}: only '${SOURCE_PROVINCE.code}' (Guangdong)`)
     cityCodes = src.cities.map((c) => c.code)
   } else if (scope.city !== undefined) {
     if (!src.cities.some((c) => c.code === scope.city)) throw new Error(`unknown city ${scope.city}: expected a Guangdong city code such as 4402`)
@@ -46,8 +47,7 @@ export function generateDataset(scope: GenerateScope, opts: { seed?: number } = 
   }
   const index = indexSources(src)
   const cities = cityCodes.map((code) => generateCity(index, code, seed))
-  const order: DivisionRecord['level'][] = ['city', 'county', 'town', 'village']
-  const all = order.flatMap((l) => cities.flatMap((c) => c.divisions.filter((d) => d.record.level === l)))
+  const all = [provinceOf(cities), ...DIVISION_LEVELS.flatMap((l) => cities.flatMap((c) => c.divisions.filter((d) => d.record.level === l)))]
   const shapes = conformRings(all.map((d) => d.shape))
   return {
     divisions: all.map((d, i) => ({ ...d.record, geometry: toGeoJSON(shapes[i]) })),
@@ -57,6 +57,18 @@ export function generateDataset(scope: GenerateScope, opts: { seed?: number } = 
     servicePoints: cities.flatMap((c) => c.servicePoints),
     workers: cities.flatMap((c) => c.workers),
     supervisors: cities.flatMap((c) => c.supervisors),
+  }
+}
+
+/**
+ * The province as far as the dataset reaches: outline and population of its cities (the
+ * seeder merges it with the cities already in the database).
+ */
+function provinceOf(cities: CityPart[]): CityPart['divisions'][number] {
+  const own = cities.flatMap((c) => c.divisions.filter((d) => d.record.level === 'city'))
+  return {
+    record: { ...SOURCE_PROVINCE, level: 'province', parentCode: null, population: own.reduce((s, d) => s + d.record.population, 0) },
+    shape: dissolve(own.flatMap((d) => d.shape)),
   }
 }
 
@@ -169,7 +181,7 @@ function generateCity(index: Index, cityCode: string, seed: number): CityPart {
   const countyPop = built.map((b) => b.towns.reduce((s, t) => s + popOf(t), 0))
   const cityShape = dissolve(counties.flatMap((c) => c.outline))
   out.divisions.push({
-    record: { code: city.code, name: city.name, level: 'city', parentCode: null, population: countyPop.reduce((s, p) => s + p, 0) },
+    record: { code: city.code, name: city.name, level: 'city', parentCode: SOURCE_PROVINCE.code, population: countyPop.reduce((s, p) => s + p, 0) },
     shape: cityShape,
   })
   built.forEach(({ county }, i) =>

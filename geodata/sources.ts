@@ -35,6 +35,9 @@ export interface SourceVillage {
   townCode: string
 }
 
+/** The province the sources cover (official code and name). */
+export const SOURCE_PROVINCE = { code: '44', name: '广东省' } as const
+
 export interface Sources {
   cities: SourceCity[]
   counties: SourceCounty[]

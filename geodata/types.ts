@@ -5,13 +5,14 @@
  */
 import type { MultiPolygon } from 'geojson'
 import type { SpecialGroupCounts } from '../solver/policy.js'
+import type { DivisionLevel } from './codes.js'
 
-export type DivisionLevel = 'city' | 'county' | 'town' | 'village'
+export type { DivisionLevel } from './codes.js'
 /** [lng, lat] in EPSG:4326. */
 export type LngLat = [number, number]
 
 export interface DivisionRecord {
-  /** Official statistical code: city 4 digits, county 6, town 9, village 12. */
+  /** Official statistical code (geodata/codes.ts): province 2 digits, city 4, county 6, town 9, village 12. */
   code: string
   name: string
   level: DivisionLevel

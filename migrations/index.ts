@@ -10,6 +10,7 @@ import * as users from './20261123_0004_users_sessions.js'
 import * as plans from './20261123_0005_plans_jobs.js'
 import * as dataVersionTriggers from './20261123_0006_data_version_triggers.js'
 import * as innerPoint from './20261123_0007_division_inner_point.js'
+import * as province from './20261124_0001_province.js'
 import * as loginThrottle from './20261201_0008_login_throttle.js'
 
 type Migration = { name: string; up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> }
@@ -22,6 +23,7 @@ export const migrations: Migration[] = [
   { name: '20261123_0005_plans_jobs', ...plans },
   { name: '20261123_0006_data_version_triggers', ...dataVersionTriggers },
   { name: '20261123_0007_division_inner_point', ...innerPoint },
+  { name: '20261124_0001_province', ...province },
   { name: '20261201_0008_login_throttle', ...loginThrottle },
 ]
 

@@ -3,6 +3,7 @@
  * check real responses against (server/http/schemas.ts).
  */
 import { z } from 'zod'
+import { DIVISION_CODE_PATTERN } from '../geodata/codes.js'
 import * as S from './http/schemas.js'
 import { PlanParamsSchema } from './routes/plans.js'
 
@@ -14,8 +15,8 @@ const codeParam = {
   name: 'code',
   in: 'path',
   required: true,
-  description: 'Division code: city 4 digits, county 6, town 9, village 12 (统计用区划代码)',
-  schema: { type: 'string', pattern: '^\\d{4}(\\d{2}(\\d{3}(\\d{3})?)?)?$' },
+  description: 'Division code: province 2 digits, city 4, county 6, town 9, village 12 (统计用区划代码)',
+  schema: { type: 'string', pattern: DIVISION_CODE_PATTERN },
 }
 const entityParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9-]{1,40}$' } }
 const editResponses = {

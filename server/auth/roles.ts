@@ -1,3 +1,5 @@
+import { isWithin } from '../../geodata/codes.js'
+
 /**
  * Roles and what each may do. A user is scoped to a division code: every read and
  * write is limited to divisions whose code starts with it.
@@ -30,5 +32,5 @@ export interface SessionUser {
 
 /** Whether a division code (or a scope) lies within the user's scope. */
 export function inScope(user: SessionUser, code: string): boolean {
-  return code.startsWith(user.scope)
+  return isWithin(code, user.scope)
 }

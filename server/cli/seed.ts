@@ -6,6 +6,7 @@
  * --reset first deletes all data (divisions, network; not the audit log).
  */
 import { parseArgs } from 'node:util'
+import { isLevel, provinceOf } from '../../geodata/codes.js'
 import { readConfig } from '../config.js'
 import { openDatabase } from '../db/connection.js'
 import { migrateLatest } from '../db/migrate.js'
@@ -38,7 +39,7 @@ if (args.help) {
   process.exit(0)
 }
 if (Boolean(args.city) === Boolean(args.province)) fail('give exactly one of --city or --province')
-if (args.city && !/^44\d{2}$/.test(args.city)) fail(`--city must be a Guangdong city code like 4402, got "${args.city}"`)
+if (args.city && !(isLevel(args.city, 'city') && provinceOf(args.city) === '44')) fail(`--city must be a Guangdong city code like 4402, got "${args.city}"`)
 if (args.province && args.province !== '44') fail(`--province: only 44 (Guangdong) has source data, got "${args.province}"`)
 const seed = Number(args.seed)
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, got "${args.seed}"`)

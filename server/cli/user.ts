@@ -7,6 +7,7 @@
  * data folder's lock says so).
  */
 import { parseArgs } from 'node:util'
+import { isDivisionCode, isLevel } from '../../geodata/codes.js'
 import { hashPassword, passwordProblem } from '../auth/password.js'
 import { ROLES, type Role } from '../auth/roles.js'
 import { readConfig } from '../config.js'
@@ -46,7 +47,7 @@ if (command !== 'list' && !username) fail(`${command}: give a username`)
 if (username && !/^[a-z0-9][a-z0-9_.-]{1,39}$/.test(username)) fail(`username must be 2-40 of a-z 0-9 _ . - , got "${username}"`)
 if (command === 'add') {
   if (!opts.role || !ROLES.includes(opts.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}`)
-  if (!opts.scope || !/^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$/.test(opts.scope)) fail('--scope must be a division code: 44, 4402, 440203 or 440203100')
+  if (!opts.scope || !isDivisionCode(opts.scope) || isLevel(opts.scope, 'village')) fail('--scope must be a division code: 44, 4402, 440203 or 440203100')
 }
 if (command === 'add' || command === 'passwd') {
   if (!opts.password) fail('--password is required')

@@ -4,10 +4,11 @@
  * document cannot drift from what the server sends.
  */
 import { z } from 'zod'
+import { DIVISION_LEVELS } from '../../geodata/codes.js'
 import { SPECIAL_GROUPS } from '../../solver/policy.js'
 import { RULE_IDS } from '../services/rules.js'
 
-const Level = z.enum(['city', 'county', 'town', 'village'])
+const Level = z.enum(DIVISION_LEVELS)
 const Position = z.array(z.number()).min(2).max(3)
 const Geometry = z.object({ type: z.string(), coordinates: z.array(z.unknown()) }).loose()
 const Text = z.object({ zh: z.string(), en: z.string() })

@@ -6,6 +6,7 @@
 import type { Knex } from 'knex'
 import type { MultiPolygon } from 'geojson'
 import { SPECIAL_GROUPS, type SpecialGroupCounts } from '../../solver/policy.js'
+import { countyOf } from '../../geodata/codes.js'
 import { under } from './scope.js'
 
 export interface VillageCoverageRow extends SpecialGroupCounts {
@@ -84,6 +85,6 @@ export async function countyNames(knex: Knex, scope: string): Promise<Map<string
   const rows: { code: string; name: string }[] = await knex('divisions')
     .select('code', 'name')
     .where('level', 'county')
-    .andWhere((q) => q.whereLike('code', under(scope)).orWhere('code', scope.slice(0, 6)))
+    .andWhere((q) => q.whereLike('code', under(scope)).orWhere('code', countyOf(scope) ?? scope))
   return new Map(rows.map((r) => [r.code, r.name]))
 }

@@ -34,19 +34,26 @@ export async function analyzeNetwork(knex: Knex): Promise<void> {
 async function insertRows(knex: Knex, data: Dataset): Promise<void> {
   await knex.transaction(async (trx) => {
     await lockNetwork(trx)
-    await insertBatched(
-      trx,
-      'divisions',
-      data.divisions.map((d) => ({
-        code: d.code,
-        name: d.name,
-        level: d.level,
-        parent_code: d.parentCode,
-        population: d.population,
-        // ST_Multi keeps a stray Polygon acceptable; validity is enforced by the table.
-        geom: trx.raw('ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))', [JSON.stringify(d.geometry)]),
-      })),
-    )
+    const rows = data.divisions.map((d) => ({
+      code: d.code,
+      name: d.name,
+      level: d.level,
+      parent_code: d.parentCode,
+      population: d.population,
+      // ST_Multi keeps a stray Polygon acceptable; validity is enforced by the table.
+      geom: trx.raw('ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))', [JSON.stringify(d.geometry)]),
+    }))
+    // A province already there (another city of it was loaded before) grows by this dataset's cities.
+    for (const province of rows.filter((r) => r.level === 'province')) {
+      await trx('divisions')
+        .insert(province)
+        .onConflict('code')
+        .merge({
+          population: trx.raw('divisions.population + excluded.population'),
+          geom: trx.raw('ST_Multi(ST_Union(divisions.geom, excluded.geom))'),
+        })
+    }
+    await insertBatched(trx, 'divisions', rows.filter((r) => r.level !== 'province'))
     await insertBatched(
       trx,
       'village_special_groups',

@@ -1,9 +1,9 @@
 /** Divisions and their aggregate summaries (villages, population, groups, network). */
 import type { Knex } from 'knex'
 import type { MultiPolygon } from 'geojson'
-import type { DivisionLevel } from '../../geodata/types.js'
+import { CODE_LENGTH, NATION, type DivisionLevel } from '../../geodata/codes.js'
 import { SPECIAL_GROUPS, type SpecialGroupCounts } from '../../solver/policy.js'
-import { CODE_LENGTH, under } from './scope.js'
+import { under } from './scope.js'
 import { inParallel } from './parallel.js'
 
 export interface DivisionRow {
@@ -43,23 +43,23 @@ export function emptySummary(): DivisionSummary {
 
 const groupSums = SPECIAL_GROUPS.map((g) => `coalesce(sum(g.${g}), 0)::int as ${g}`).join(', ')
 
-/** One division by code within a scope (a code prefix; '' = everywhere), or null. */
+/** One division by code within a scope (a division code; '' = the nation, everywhere), or null. */
 export async function findDivision(knex: Knex, code: string, scope = ''): Promise<DivisionRow | null> {
   const row = await knex('divisions')
     .select('code', 'name', 'level', 'parent_code as parentCode', 'population')
     .where({ code })
-    .andWhereLike('code', `${scope}%`)
+    .andWhereLike('code', under(scope))
     .first()
   return row ?? null
 }
 
 /**
- * The top divisions a scope sees: the cities (scope = a province code or ''), or the
- * scope's own division.
+ * The top divisions a scope sees: the scope's own division, or for the national root ('')
+ * the divisions without a parent (the provinces).
  */
 export async function listRoots(knex: Knex, scope: string): Promise<DivisionRow[]> {
   const q = knex('divisions').select('code', 'name', 'level', 'parent_code as parentCode', 'population')
-  if (scope.length <= 2) q.whereNull('parent_code').andWhereLike('code', `${scope}%`)
+  if (scope === NATION) q.whereNull('parent_code')
   else q.where({ code: scope })
   return q.orderBy('code')
 }
@@ -71,12 +71,13 @@ export async function countChildren(knex: Knex, code: string): Promise<number> {
 }
 
 /**
- * Summaries of every division of code length `keyLength` under `scope`, keyed by code:
- * villages, population, special groups, stations, grid units, points and workers.
- * With keyLength = the scope's own length it summarises the scope itself.
+ * Summaries of every division of `level` under `scope`, keyed by code: villages,
+ * population, special groups, stations, grid units, points and workers.
+ * With the scope's own level it summarises the scope itself.
  */
-export async function summariesByKey(knex: Knex, scope: string, keyLength: number): Promise<Map<string, DivisionSummary>> {
+export async function summariesByKey(knex: Knex, scope: string, level: DivisionLevel): Promise<Map<string, DivisionSummary>> {
   const like = under(scope)
+  const keyLength = CODE_LENGTH[level]
   const [villages, stations, units, points, workers] = await inParallel(knex, [
     () => knex.raw(
       `select left(d.code, ?) as k, count(*)::int as villages, coalesce(sum(d.population), 0)::int as population, ${groupSums}
@@ -138,6 +139,3 @@ export async function childrenWithGeometry(knex: Knex, code: string): Promise<Di
     geometry: typeof r.geometry === 'string' ? JSON.parse(r.geometry) : r.geometry,
   }))
 }
-
-/** The code length of a level's divisions. */
-export const levelCodeLength = (level: DivisionLevel): number => CODE_LENGTH[level]

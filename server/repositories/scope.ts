@@ -1,8 +1,10 @@
 /** Scope filtering by division code: a child's code starts with its parent's code. */
 
-/** The LIKE pattern matching every code at or below `code` (codes are digits only). */
+import { levelOfCode } from '../../geodata/codes.js'
+
+/** The LIKE pattern matching every code at or below `code` ('' = the nation, everything). */
 export function under(code: string): string {
-  if (!/^\d+$/.test(code)) throw new Error(`invalid division code ${code}`)
+  levelOfCode(code) // codes are digits only: nothing to escape
   return `${code}%`
 }
 
@@ -13,7 +15,3 @@ export function under(code: string): string {
 export const SUPERVISOR_IN_SCOPE = `(v.county_code like ? or exists (
   select 1 from supervisor_stations ss join stations s on s.id = ss.station_id
    where ss.supervisor_id = v.id and s.town_code like ?))`
-
-/** Code length of each level, and of the children of a level. */
-export const CODE_LENGTH = { city: 4, county: 6, town: 9, village: 12 } as const
-export const CHILD_LEVEL = { city: 'county', county: 'town', town: 'village', village: null } as const

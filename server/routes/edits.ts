@@ -2,13 +2,13 @@ import { Router } from 'express'
 import type { Knex } from 'knex'
 import { z } from 'zod'
 import { userWith } from '../http/session.js'
-import { DivisionCode, parseInput } from '../http/validate.js'
+import { parseInput, VillageCode } from '../http/validate.js'
 import { moveWorker, setServicePointHost, setVillageGridUnit } from '../services/edits.service.js'
 
 const Id = z.string().regex(/^[a-z0-9-]{1,40}$/, 'an id like sp-440203100-1')
 const MoveBody = z.object({ to: Id }).strict()
 const GridUnitBody = z.object({ gridUnitId: Id.nullable() }).strict()
-const HostBody = z.object({ villageCode: DivisionCode }).strict()
+const HostBody = z.object({ villageCode: VillageCode }).strict()
 
 /** Planner edits: move a worker, set a village's grid unit, set a service point's host village. */
 export function editRoutes(knex: Knex): Router {
@@ -21,7 +21,7 @@ export function editRoutes(knex: Knex): Router {
   })
   router.put('/api/villages/:code/grid-unit', async (req, res) => {
     const user = userWith(res, 'network:edit')
-    const { code } = parseInput(z.object({ code: DivisionCode }), req.params, 'path')
+    const { code } = parseInput(z.object({ code: VillageCode }), req.params, 'path')
     const { gridUnitId } = parseInput(GridUnitBody, req.body ?? {}, 'body')
     res.json(await setVillageGridUnit(knex, user, code, gridUnitId))
   })

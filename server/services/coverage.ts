@@ -13,6 +13,7 @@
  */
 import { DEFAULT_DEMAND_WEIGHTS, SPECIAL_GROUPS, STATION_ADMIN_POSTS_MIN, TOWN_SERVICE_POSTS_PER_VILLAGE, weightedDemand } from '../../solver/policy.js'
 import type { TownPostsRow, VillageCoverageRow } from '../repositories/coverage.repository.js'
+import { countyOf } from '../../geodata/codes.js'
 
 export const COVERAGE_DEFAULTS = {
   /** A village farther than this from its service point is `far` (straight line, km). */
@@ -135,12 +136,10 @@ export function computeCoverage(
   const demandOf = new Map(rows.map((r) => [r.code, weightedDemand(r.population, r, params.weights)]))
   const unitDemand = new Map<string, number>()
   const unitWorkers = new Map<string, number>()
-  const unitTown = new Map<string, string>()
   for (const r of rows) {
     if (!r.gridUnitId) continue
     unitDemand.set(r.gridUnitId, (unitDemand.get(r.gridUnitId) ?? 0) + demandOf.get(r.code)!)
     unitWorkers.set(r.gridUnitId, r.unitWorkers)
-    unitTown.set(r.gridUnitId, r.townCode)
   }
   const unitLoad = new Map<string, number>()
   for (const [unit, demand] of unitDemand) {
@@ -175,6 +174,7 @@ export function computeCoverage(
     }
   })
 
+  // The units of an area are the units of its villages (a unit lies within one town).
   const summarise = (code: string, name: string, vs: VillageCoverage[], ts: TownPostsRow[]): AreaCoverage => {
     const covered = vs.filter((v) => v.status !== 'uncovered')
     const reached = covered.filter((v) => v.distanceKm !== null && v.distanceKm <= params.distanceKm)
@@ -182,7 +182,7 @@ export function computeCoverage(
     const membersReached = reached.reduce((a, v) => a + v.specialGroupMembers, 0)
     const statusCounts = { uncovered: 0, far: 0, overloaded: 0, ok: 0 }
     for (const v of vs) statusCounts[v.status]++
-    const units = [...unitLoad.entries()].filter(([u]) => unitTown.get(u)?.startsWith(code)).map(([, load]) => load)
+    const units = [...new Set(vs.map((v) => v.gridUnitId))].flatMap((u) => (u && unitLoad.has(u) ? [unitLoad.get(u)!] : []))
     const stations = ts.filter((t) => t.stationId).length
     return {
       code,
@@ -204,11 +204,16 @@ export function computeCoverage(
     }
   }
 
-  const villagesOf = (prefix: string) => villages.filter((v) => v.code.startsWith(prefix))
-  const townSummaries = towns.map((t) => summarise(t.code, t.name, villagesOf(t.code), [t]))
+  const villagesOfTown = new Map(towns.map((t) => [t.code, [] as VillageCoverage[]]))
+  const villagesOfCounty = new Map(towns.map((t) => [t.countyCode, [] as VillageCoverage[]]))
+  for (const v of villages) {
+    villagesOfTown.get(v.townCode)?.push(v)
+    villagesOfCounty.get(countyOf(v.code)!)?.push(v)
+  }
+  const townSummaries = towns.map((t) => summarise(t.code, t.name, villagesOfTown.get(t.code) ?? [], [t]))
   const countyCodes = [...new Set(towns.map((t) => t.countyCode))].sort()
   const countySummaries = countyCodes.map((c) =>
-    summarise(c, countyNames.get(c) ?? c, villagesOf(c), towns.filter((t) => t.countyCode === c)),
+    summarise(c, countyNames.get(c) ?? c, villagesOfCounty.get(c) ?? [], towns.filter((t) => t.countyCode === c)),
   )
   return {
     params,

@@ -12,7 +12,7 @@ import {
   type DivisionRow,
   type DivisionSummary,
 } from '../repositories/divisions.repository.js'
-import { CHILD_LEVEL, CODE_LENGTH } from '../repositories/scope.js'
+import { childLevel as childLevelOf, levelOf } from '../../geodata/codes.js'
 import { inParallel } from '../repositories/parallel.js'
 
 export interface DivisionDetail extends DivisionRow {
@@ -24,10 +24,10 @@ export interface DivisionDetail extends DivisionRow {
 /** The division with the number of its children and its summary; 404 when unknown. */
 export async function getDivision(knex: Knex, code: string, scope: string): Promise<DivisionDetail> {
   const division = await requireDivision(knex, code, scope)
-  const [children, summaries] = await inParallel(knex, [() => countChildren(knex, code), () => summariesByKey(knex, code, code.length)])
+  const [children, summaries] = await inParallel(knex, [() => countChildren(knex, code), () => summariesByKey(knex, code, division.level)])
   return {
     ...division,
-    childLevel: CHILD_LEVEL[division.level],
+    childLevel: childLevelOf(division.level),
     children,
     summary: summaries.get(code) ?? emptySummary(),
   }
@@ -36,11 +36,11 @@ export async function getDivision(knex: Knex, code: string, scope: string): Prom
 /** The division's children as a FeatureCollection; properties carry each child's summary. */
 export async function getChildren(knex: Knex, code: string, scope: string): Promise<FeatureCollection<MultiPolygon>> {
   const division = await requireDivision(knex, code, scope)
-  const childLevel = CHILD_LEVEL[division.level]
+  const childLevel = childLevelOf(division.level)
   if (!childLevel) return { type: 'FeatureCollection', features: [] }
   const [children, summaries] = await inParallel(knex, [
     () => childrenWithGeometry(knex, code),
-    () => summariesByKey(knex, code, CODE_LENGTH[childLevel]),
+    () => summariesByKey(knex, code, childLevel),
   ])
   return {
     type: 'FeatureCollection',
@@ -62,7 +62,7 @@ export async function getChildren(knex: Knex, code: string, scope: string): Prom
   }
 }
 
-/** The top divisions the scope sees (the cities, or the scope's own division). */
+/** The top divisions the scope sees (the scope's own division; the provinces for the nation). */
 export async function getRoots(knex: Knex, scope: string): Promise<DivisionRow[]> {
   return listRoots(knex, scope)
 }
@@ -73,6 +73,12 @@ export async function getRoots(knex: Knex, scope: string): Promise<DivisionRow[]
  */
 export async function requireDivision(knex: Knex, code: string, scope: string): Promise<DivisionRow> {
   const division = await findDivision(knex, code, scope)
-  if (!division) throw new NotFound(`division ${code} does not exist${scope.length > 2 ? ` within your scope ${scope}` : ''}`)
+  if (!division) throw new NotFound(`division ${code} does not exist${scopeNote(scope)}`)
   return division
+}
+
+/** ' within your scope <scope>' for a 404's detail, unless the scope is a province or the nation (it says nothing new). */
+export function scopeNote(scope: string): string {
+  const level = levelOf(scope)
+  return level === 'nation' || level === 'province' ? '' : ` within your scope ${scope}`
 }

@@ -6,6 +6,7 @@
  * lists every violation the edit introduces in the towns it touches.
  */
 import type { Knex } from 'knex'
+import { countyOf } from '../../geodata/codes.js'
 import type { SessionUser } from '../auth/roles.js'
 import { BadRequest, NotFound } from '../errors.js'
 import * as edits from '../repositories/edits.repository.js'
@@ -63,7 +64,7 @@ export async function moveWorker(knex: Knex, user: SessionUser, workerId: string
       if (!worker) throw new NotFound(`worker ${workerId} does not exist within your scope`)
       const post = await edits.findPost(trx, to, user.scope)
       if (!post) throw new NotFound(`station or service point ${to} does not exist within your scope`)
-      if (post.townCode.slice(0, 6) !== worker.townCode.slice(0, 6)) {
+      if (countyOf(post.townCode) !== countyOf(worker.townCode)) {
         throw new BadRequest(`${post.name} is in another county: workers move within their county (the county bureau sets each town's staffing)`, 'to')
       }
       return { towns: [worker.townCode, post.townCode], context: { worker, post } }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
+import { levelName } from '../../geodata/codes.js'
 import type { SessionUser } from '../auth/roles.js'
 import { BadRequest, Conflict, NotFound } from '../errors.js'
 import { audit, networkFingerprint } from '../repositories/planning.repository.js'
@@ -12,7 +13,7 @@ import * as plans from '../repositories/plans.repository.js'
 import type { PlanKind as KindName, PlanRow } from '../repositories/plans.repository.js'
 import { dataVersion, lockNetwork } from '../repositories/meta.repository.js'
 import { coverageSummary } from './coverage.service.js'
-import { requireDivision } from './divisions.service.js'
+import { requireDivision, scopeNote } from './divisions.service.js'
 import type { JobQueue } from './jobs.js'
 import { gridsPlan } from './plans/grids.plan.js'
 import { staffPlan } from './plans/staff.plan.js'
@@ -32,8 +33,6 @@ function kindOf(kind: string): PlanKind<unknown> {
   if (!k) throw new BadRequest(`unknown plan kind "${kind}"; use ${PLAN_KINDS.join(', ')}`, 'kind')
   return k
 }
-
-const LEVEL_NAMES: Record<number, string> = { 4: 'a city', 6: 'a county', 9: 'a town', 12: 'a village' }
 
 /** The coverage summary as the network stands (optionally inside a transaction). */
 function coverageNow(knex: Knex, within: string, params: PlanParams) {
@@ -66,10 +65,10 @@ export async function createPlan(
   input: { kind: KindName; within: string; params: PlanParams },
 ): Promise<{ id: string; jobId: string }> {
   const kind = kindOf(input.kind)
-  await requireDivision(knex, input.within, user.scope)
-  if (!kind.scopes.includes(input.within.length)) {
+  const division = await requireDivision(knex, input.within, user.scope)
+  if (!kind.scopes.includes(division.level)) {
     throw new BadRequest(
-      `${input.kind} plans are made for ${kind.scopes.map((n) => LEVEL_NAMES[n]).join(' or ')}; ${input.within} is ${LEVEL_NAMES[input.within.length]}`,
+      `within must be a ${kind.scopes.map((l) => levelName(l)).join(' or a ')} for ${input.kind} plans; ${input.within} is a ${levelName(division.level)}`,
       'within',
     )
   }
@@ -112,13 +111,13 @@ async function computePlan(knex: Knex, id: string, kind: PlanKind<unknown>, with
 /** A plan the user may see; 404 otherwise. */
 export async function getPlan(knex: Knex, user: SessionUser, id: string): Promise<PlanRow> {
   const plan = await plans.findPlan(knex, id, user.scope)
-  if (!plan) throw new NotFound(`plan ${id} does not exist${user.scope.length > 2 ? ` within your scope ${user.scope}` : ''}`)
+  if (!plan) throw new NotFound(`plan ${id} does not exist${scopeNote(user.scope)}`)
   return plan
 }
 
 export async function getJob(knex: Knex, user: SessionUser, id: string) {
   const job = await plans.findJob(knex, id, user.scope)
-  if (!job) throw new NotFound(`job ${id} does not exist${user.scope.length > 2 ? ` within your scope ${user.scope}` : ''}`)
+  if (!job) throw new NotFound(`job ${id} does not exist${scopeNote(user.scope)}`)
   return job
 }
 
@@ -141,7 +140,7 @@ export async function applyPlan(knex: Knex, user: SessionUser, id: string, hooks
   await knex.transaction(async (trx) => {
     const version = await lockNetwork(trx)
     const plan = await plans.findPlan(trx, id, user.scope, { forUpdate: true })
-    if (!plan) throw new NotFound(`plan ${id} does not exist${user.scope.length > 2 ? ` within your scope ${user.scope}` : ''}`)
+    if (!plan) throw new NotFound(`plan ${id} does not exist${scopeNote(user.scope)}`)
     if (plan.status !== 'draft') throw new Conflict(`plan ${id} is ${plan.status}; only a draft plan can be applied`, { planStatus: plan.status })
     const kind = kindOf(plan.kind)
     const now = await networkFingerprint(trx, plan.within)

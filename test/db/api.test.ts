@@ -33,9 +33,9 @@ describe('API contract', () => {
     expect(body.dataVersion).toBeGreaterThan(0)
   })
 
-  it('GET /api/divisions lists the cities', async () => {
+  it("GET /api/divisions lists the scope's own division (here the province)", async () => {
     const body = await ok('/api/divisions', S.DivisionList)
-    expect(body.divisions.map((d) => d.code)).toEqual(['9901'])
+    expect(body.divisions.map((d) => d.code)).toEqual(['99'])
   })
 
   it('GET /api/divisions/:code summarises a county', async () => {
@@ -134,7 +134,8 @@ describe('API bad input', () => {
     ['/api/workers?within=9901&limit=5', 400, 'limit'],
     ['/api/grid-units?within=9902', 404, undefined],
     ['/api/rules/check', 400, 'within'],
-    ['/api/rules/check?within=12', 400, 'within'],
+    ['/api/rules/check?within=123', 400, 'within'],
+    ['/api/rules/check?within=12', 404, undefined],
     ['/api/rules/check?within=4402', 404, undefined],
     ['/api/nothing-here', 404, undefined],
   ]

@@ -24,8 +24,8 @@ beforeAll(async () => {
 })
 
 describe('Shaoguan demo in the database', () => {
-  it('has 1 city, 10 counties, 112 towns, 1,468 villages', async () => {
-    expect(await countDivisions(db.knex)).toEqual({ city: 1, county: 10, town: 112, village: 1468 })
+  it('has 1 province, 1 city, 10 counties, 112 towns, 1,468 villages', async () => {
+    expect(await countDivisions(db.knex)).toEqual({ province: 1, city: 1, county: 10, town: 112, village: 1468 })
   })
 
   it('has only valid geometry', async () => {

@@ -114,7 +114,8 @@ describe('staff plan', () => {
     expect((await call(url, 'POST', `/api/plans/${plan.id}/apply`, { cookie: other })).status).toBe(404)
     expect((await call(url, 'POST', `/api/plans/${plan.id}/discard`, { cookie: other })).status).toBe(404)
     expect((await get(url, `/api/plans?within=990101`, other)).status).toBe(404)
-    expect((await get(url, `/api/plans?within=990102`, other)).body.plans).toEqual([])
+    // (Other files may leave plans of 990102 behind: the db tests share one database.)
+    expect((await get(url, `/api/plans?within=990102`, other)).body.plans.map((p: { id: string }) => p.id)).not.toContain(plan.id)
   })
 
   it('a failure injected mid-apply leaves the data exactly as before', async () => {

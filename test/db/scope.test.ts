@@ -2,6 +2,8 @@
  * Scope, table-driven over every route: a bureau user of county 990101 gets 403/404 for
  * every read and write on county 990102's divisions and ids, and the data stays as it was.
  * A route added without a row here fails the completeness test.
+ * Every route that takes a division code answers a province-scoped user for the province
+ * (99), answers 404 for it to a city-scoped user, and 400 naming the field for malformed codes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/connection.js'
@@ -19,6 +21,8 @@ let url: string
 let server: Server
 let jobs: JobQueue
 let userA: string
+let provinceUser: string
+let cityUser: string
 let planB: { id: string; jobId: string }
 
 beforeAll(async () => {
@@ -34,6 +38,8 @@ beforeAll(async () => {
   planB = (await call(url, 'POST', '/api/plans', { cookie: adminB, body: { kind: 'supervisors', within: '990102' } })).body
   await jobs.idle()
   userA = await signIn(db, url, 'scope-bureau-a', 'bureau', '990101')
+  provinceUser = await signIn(db, url, 'scope-bureau-province', 'bureau', '99')
+  cityUser = await signIn(db, url, 'scope-bureau-city', 'bureau', '9901')
 })
 afterAll(async () => {
   await jobs?.idle()
@@ -92,5 +98,72 @@ describe('scope', () => {
   it('lists only what the scope holds', async () => {
     const roots = await call(url, 'GET', '/api/divisions', { cookie: userA })
     expect(roots.body.divisions.map((d: { code: string }) => d.code)).toEqual(['990101'])
+  })
+})
+
+/** [route as documented, the path asking for `code`, the field naming the code] for every route that takes one. */
+const CODE_ROUTES: [string, (code: string) => string, string][] = [
+  ['/api/divisions/{code}', (c) => `/api/divisions/${c}`, 'code'],
+  ['/api/divisions/{code}/children', (c) => `/api/divisions/${c}/children`, 'code'],
+  ...['villages', 'stations', 'grid-units', 'service-points', 'workers', 'supervisors', 'rules/check', 'coverage', 'plans'].map(
+    (kind): [string, (code: string) => string, string] => [`/api/${kind}`, (c) => `/api/${kind}?within=${c}`, 'within'],
+  ),
+]
+
+describe('the province level', () => {
+  it('has a row for every GET route that takes a division code', () => {
+    const taking = cases().filter(([route, method, path]) => method === 'GET' && (route.includes('{code}') || path.includes('within=')))
+    expect(new Set(CODE_ROUTES.map((r) => r[0]))).toEqual(new Set(taking.map((c) => c[0])))
+  })
+
+  it('answers a province-scoped user for the province on every route', async () => {
+    for (const [route, path] of CODE_ROUTES) {
+      const res = await call(url, 'GET', path('99'), { cookie: provinceUser })
+      expect(res.status, `${route} → ${res.status} ${JSON.stringify(res.body)}`).toBe(200)
+    }
+    const get = async (path: string) => (await call(url, 'GET', path, { cookie: provinceUser })).body
+    expect(await get('/api/divisions/99')).toMatchObject({ code: '99', level: 'province', parentCode: null, childLevel: 'city', children: 1, summary: { villages: 40, stations: 10 } })
+    expect((await get('/api/divisions/99/children')).features.map((f: { id: string }) => f.id)).toEqual(['9901'])
+    expect((await get('/api/divisions/9901')).parentCode).toBe('99')
+    expect((await get('/api/villages?within=99')).features).toHaveLength(40)
+    expect((await get('/api/stations?within=99')).features).toHaveLength(10)
+    expect((await get('/api/supervisors?within=99')).features).toHaveLength(2)
+    const coverage = await get('/api/coverage?within=99&geometry=false')
+    expect(coverage).toMatchObject({ within: '99', name: '样例省', total: { villages: 40 } })
+    expect(coverage.counties.map((c: { code: string }) => c.code)).toEqual(['990101', '990102'])
+    expect((await get('/api/plans?within=99')).plans.map((p: { id: string }) => p.id)).toContain(planB.id)
+    expect((await get('/api/divisions')).divisions.map((d: { code: string }) => d.code)).toEqual(['99'])
+  })
+
+  it('refuses staff and supervisor plans for a province with a 400 naming within and the levels allowed', async () => {
+    for (const kind of ['staff', 'supervisors', 'grids']) {
+      const res = await call(url, 'POST', '/api/plans', { cookie: provinceUser, body: { kind, within: '99' } })
+      expect(res.status).toBe(400)
+      expect(res.body.field).toBe('within')
+      expect(res.body.detail).toMatch(/within must be a city or a county.*99 is a province/)
+    }
+  })
+
+  it('gives a city-scoped user 404 for the province on every route', async () => {
+    for (const [route, path] of CODE_ROUTES) {
+      const res = await call(url, 'GET', path('99'), { cookie: cityUser })
+      expect(res.status, `${route} → ${res.status} ${JSON.stringify(res.body)}`).toBe(404)
+      expect(JSON.stringify(res.body)).not.toContain('样例省')
+    }
+    const ok = await call(url, 'GET', '/api/divisions/9901', { cookie: cityUser })
+    expect(ok.status).toBe(200)
+  })
+
+  it('answers 400 naming the field for malformed codes on every route', async () => {
+    for (const [route, path, field] of CODE_ROUTES) {
+      for (const bad of ['990', '99010', '99ab', '9901010010011']) {
+        const res = await call(url, 'GET', path(bad), { cookie: provinceUser })
+        expect(res.status, `${route} with ${bad} → ${res.status}`).toBe(400)
+        expect(res.body.field).toBe(field)
+        expect(res.body.detail).toContain(field)
+      }
+    }
+    const res = await call(url, 'POST', '/api/plans', { cookie: provinceUser, body: { kind: 'staff', within: '99010' } })
+    expect([res.status, res.body.field]).toEqual([400, 'within'])
   })
 })

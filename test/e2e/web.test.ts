@@ -489,6 +489,37 @@ describe.skipIf(!chromium)('web UI in Chromium', () => {
     expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([])
   })
 
+  it('starts a province-scoped user at the province, its cities in the picker', async () => {
+    await ensureUser(db, 'e2e-province', 'admin', '99')
+    const own = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })
+    const p = await own.newPage()
+    const mine: string[] = []
+    p.on('console', (m) => m.type() === 'error' && mine.push(m.text()))
+    p.on('pageerror', (e) => mine.push(e.message))
+    try {
+      await p.goto(app.url)
+      await p.getByLabel('用户名').fill('e2e-province')
+      await p.getByLabel('密码').fill(TEST_PASSWORD)
+      await p.getByRole('button', { name: '登录' }).click()
+      await drawn(p, '99')
+      await contains(p.locator('#dash-title'), '样例省')
+      expect(new URL(p.url()).searchParams.get('d')).toBe('99')
+      const cities = p.locator('select[data-picker="city"]')
+      await expect.poll(() => cities.locator('option').allTextContents()).toEqual(['全部市', '样例市'])
+      await expect(p.locator('select[data-picker="county"]').count()).resolves.toBe(0)
+      await p.screenshot({ path: artifactPath('web-province.png') })
+      await cities.selectOption('9901')
+      await drawn(p, '9901')
+      await contains(p.locator('#dash-title'), '样例市')
+      await p.locator('select[data-picker="county"]').waitFor()
+      await cities.selectOption('')
+      await drawn(p, '99')
+      expect(mine).toEqual([])
+    } finally {
+      await own.close()
+    }
+  })
+
   it('runs under its Content-Security-Policy with no violation (MapLibre workers included)', async () => {
     const res = await page.request.get(app.url)
     const csp = res.headers()['content-security-policy'] ?? ''

@@ -48,7 +48,7 @@ function freshId(prefix: string, taken: Set<string>): string {
 }
 
 export const gridsPlan: PlanKind<GridState> = {
-  scopes: [4, 6, 9],
+  scopes: ['city', 'county', 'town'],
   readState: readGridState,
   writeState: writeGridState,
 

@@ -13,6 +13,7 @@ import {
   type CountyInput,
   type WorkLocation,
 } from '../../../solver/index.js'
+import { isLevel } from '../../../geodata/codes.js'
 import { haversineMetres } from '../../../solver/geo.js'
 import { BadRequest } from '../../errors.js'
 import { readWorkerPosts, staffFacts, writeWorkerPosts, type StaffFacts, type WorkerPost } from '../../repositories/planning.repository.js'
@@ -112,10 +113,10 @@ async function assignCounty(facts: StaffFacts, county: AllocateStaffResult['coun
 }
 
 export const staffPlan: PlanKind<WorkerPost[]> = {
-  scopes: [4, 6],
+  scopes: ['city', 'county'],
   validate(params, within) {
     movePenalty(params)
-    if (params.budget !== undefined && within.length !== 6) throw new BadRequest('params.budget applies to one county: plan within a county code', 'params.budget')
+    if (params.budget !== undefined && !isLevel(within, 'county')) throw new BadRequest('params.budget applies to one county: plan within a county code', 'params.budget')
   },
   readState: readWorkerPosts,
   async writeState(trx, within, state) {

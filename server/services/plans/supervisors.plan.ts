@@ -9,7 +9,7 @@ import { readStationSupervisors, supervisorFacts, writeStationSupervisors, type 
 import { PlanInfeasible, type PlanKind } from './types.js'
 
 export const supervisorsPlan: PlanKind<StationSupervisor[]> = {
-  scopes: [4, 6],
+  scopes: ['city', 'county'],
   readState: readStationSupervisors,
   writeState: writeStationSupervisors,
 

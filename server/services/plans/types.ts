@@ -1,5 +1,6 @@
 /** What each kind of plan provides to the plan workflow (plans.service.ts). */
 import type { Knex } from 'knex'
+import type { DivisionLevel } from '../../../geodata/codes.js'
 import type { DemandWeights } from '../../../solver/index.js'
 
 export interface PlanParams {
@@ -27,8 +28,8 @@ export interface ComputedPlan<State> {
 export interface PlanKind<State> {
   /** Checks the parameters before a job starts (throws BadRequest naming the field). */
   validate?(params: PlanParams, within: string): void
-  /** Division levels this kind plans for, by code length. */
-  scopes: number[]
+  /** Division levels this kind plans for. */
+  scopes: DivisionLevel[]
   /** The current state in scope. */
   readState(knex: Knex, within: string): Promise<State>
   /** Writes a target state (inside the apply transaction). */

@@ -8,6 +8,7 @@ import type { FeatureCollection } from 'geojson'
 import { getJson, takePrefetched } from './api'
 import { bboxOf, unionBBox, type BBox } from './geo'
 import { levelOf } from './roles'
+import { childLevel, cityOf, CODE_LENGTH, countyOf, isDivisionCode, isLevel, isWithin, NATION, townOf, type DivisionLevel } from '../../../geodata/codes'
 import { formatCamera, parseCamera, readUrl, writeUrl, type Camera } from './url'
 import { METRIC_IDS, scaleFor, type MetricId } from '../map/metrics'
 import type {
@@ -111,7 +112,7 @@ class AppState {
 
   /** Whether a division code lies within the user's scope (requests outside it answer 404). */
   inScope(code: string): boolean {
-    return !!this.user && code.startsWith(this.user.scope)
+    return !!this.user && isWithin(code, this.user.scope)
   }
 
   /** Signs in the user and opens the view of the URL, or the user's starting division. */
@@ -121,10 +122,10 @@ class AppState {
     if (url.m && (METRIC_IDS as readonly string[]).includes(url.m)) this.metric = url.m as MetricId
     if (url.tab && (['dashboard', 'details', 'plan'] as string[]).includes(url.tab)) this.tab = url.tab as Tab
     this.camera = parseCamera(url.map) ? url.map! : null
-    const wanted = url.d && /^\d{4}(\d{2}(\d{3})?)?$/.test(url.d) && this.inScope(url.d) ? url.d : null
+    const wanted = url.d && isDivisionCode(url.d) && !isLevel(url.d, 'village') && this.inScope(url.d) ? url.d : null
     // The division to show first, then the lists the pickers need: one database connection
     // serves the requests in turn, and the coverage must not wait behind them.
-    const first = wanted ?? (user.scope.length >= 4 ? this.homeOf(user, []) : null)
+    const first = wanted ?? (user.scope !== NATION ? this.homeOf(user, []) : null)
     const selection = selectionFromString(url.s)
     remember(SCOPE_KEY, user.scope)
     if (first) {
@@ -139,10 +140,10 @@ class AppState {
     window.addEventListener('popstate', () => void this.onPopState())
   }
 
-  /** The starting division of a user: their scope, or the first city of a province-wide scope. */
+  /** The starting division of a user: their scope (a village's town), or the first root of the national scope. */
   homeOf(user: User, roots: DivisionRow[]): string | null {
-    if (user.scope.length >= 4) return user.scope.slice(0, Math.min(user.scope.length, 9))
-    return roots[0]?.code ?? null
+    if (user.scope === NATION) return roots[0]?.code ?? null
+    return isLevel(user.scope, 'village') ? townOf(user.scope) : user.scope
   }
 
   signOut(): void {
@@ -159,7 +160,7 @@ class AppState {
     }
   }
 
-  /** Opens a division (city, county or town): its coverage first (the map), then the rest. */
+  /** Opens a division (province, city, county or town): its coverage first (the map), then the rest. */
   async open(code: string, opts: { push?: boolean; selection?: Selection | null; keepCamera?: boolean } = {}): Promise<void> {
     const token = ++this.loadToken
     const changed = code !== this.within
@@ -230,18 +231,12 @@ class AppState {
 
   /** Division summary, outlines and network of the view, after the first paint. */
   private async loadContext(code: string, token: number): Promise<void> {
-    const level = levelOf(code)
-    const county = level === 'city' ? null : code.slice(0, 6)
-    const city = code.slice(0, 4)
+    // The counties of the city (of the province in its view), and the towns of the county or of the view.
+    const top = cityOf(code) ?? code
+    const county = countyOf(code)
     const division = getJson<DivisionDetail>(`/api/divisions/${code}`)
-    const counties = this.inScope(city) ? this.children(city) : null
-    const towns = county
-      ? this.children(county)
-      : (async () => {
-          const cs = await this.children(city)
-          const all = await Promise.all(cs.features.map((f) => this.children(f.properties.code)))
-          return { type: 'FeatureCollection', features: all.flatMap((c) => c.features) } as DivisionChildren
-        })()
+    const counties = this.inScope(top) ? this.descendants(top, 'county') : null
+    const towns = county ? this.children(county) : this.descendants(code, 'town')
     const live = () => token === this.loadToken
     division.then((d) => live() && (this.division = d)).catch(() => {})
     if (counties) counties.then((c) => live() && (this.counties = c)).catch(() => {})
@@ -267,6 +262,16 @@ class AppState {
       this.childrenCache.set(code, p)
     }
     return p
+  }
+
+  /** The divisions of `level` within `code` (its children, their children …), with geometry. */
+  async descendants(code: string, level: DivisionLevel): Promise<DivisionChildren> {
+    const below = childLevel(levelOf(code))
+    if (!below || CODE_LENGTH[below] > CODE_LENGTH[level]) return { type: 'FeatureCollection', features: [] } as DivisionChildren
+    const children = await this.children(code)
+    if (below === level) return children
+    const all = await Promise.all(children.features.map((f) => this.descendants(f.properties.code, level)))
+    return { type: 'FeatureCollection', features: all.flatMap((c) => c.features) } as DivisionChildren
   }
 
   /** The workers of a town (cached until data changes). */
@@ -312,7 +317,7 @@ class AppState {
     if (sel.kind === 'town' || sel.kind === 'county') {
       const outline = (sel.kind === 'town' ? this.towns : this.counties)?.features.find((f) => f.properties.code === sel.id)
       if (outline) return bboxOf(outline.geometry)
-      return unionBBox((this.coverage?.villages.features ?? []).filter((f) => f.properties.code.startsWith(sel.id)).map((f) => bboxOf(f.geometry)))
+      return unionBBox((this.coverage?.villages.features ?? []).filter((f) => isWithin(f.properties.code, sel.id)).map((f) => bboxOf(f.geometry)))
     }
     const point = this.pointOf(sel)
     return point ? [point[0], point[1], point[0], point[1]] : null

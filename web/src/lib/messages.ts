@@ -29,6 +29,7 @@ export const MESSAGES = {
 
   'nav.label': ['区划导航', 'Division navigation'],
   'nav.city': ['市', 'City'],
+  'nav.allCities': ['全部市', 'All cities'],
   'nav.county': ['县(区)', 'County'],
   'nav.town': ['乡镇(街道)', 'Town'],
   'nav.allCounties': ['全部县(区)', 'All counties'],
@@ -238,6 +239,7 @@ export const MESSAGES = {
   'plan.running': ['正在计算{name}的方案…', 'Computing the plan for {name}…'],
   'plan.progress': ['规划进度', 'Plan progress'],
   'plan.readOnly': ['当前账号只能查看规划，不能新建。', 'This account can view plans but not create them.'],
+  'plan.pickCity': ['规划按市或县(区)编制：请先选择一个市。', 'Plans are made for a city or a county: choose a city first.'],
   'plan.status.computing': ['计算中', 'computing'],
   'plan.status.draft': ['待审核', 'draft'],
   'plan.status.failed': ['失败', 'failed'],

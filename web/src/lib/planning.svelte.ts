@@ -7,6 +7,7 @@ import { DEFAULT_DEMAND_WEIGHTS } from '../../../solver/policy'
 import { ApiError, getJson, postJson } from './api'
 import { app } from './app.svelte'
 import { levelOf } from './roles'
+import { countyOf } from '../../../geodata/codes'
 import type { CoverageStatus, Job, Plan, PlanKind, PlanParams, PlanSummary } from './types'
 
 /** Weights of weighted demand: the server's defaults, from the one rules module. */
@@ -72,7 +73,7 @@ export function paramsOf(form: PlanForm): PlanParams {
  * view the town for a grid plan (grids are designed town by town) and else its county.
  */
 export function planScope(within: string, kind?: PlanKind): string {
-  return levelOf(within) === 'town' && kind !== 'grids' ? within.slice(0, 6) : within
+  return levelOf(within) === 'town' && kind !== 'grids' ? countyOf(within)! : within
 }
 
 /** Villages whose grid unit a plan changes (grid plans; none for staff and supervisor plans). */

@@ -1,4 +1,5 @@
 /** County and town outlines, drawn above the village fills and below the highlights. */
+import { isWithin } from '../../../geodata/codes'
 import type { FeatureCollection } from 'geojson'
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl'
 import { reveal } from './style'
@@ -44,7 +45,10 @@ export function installBoundaries(map: MapLibreMap): void {
 export function setBoundaries(map: MapLibreMap, which: typeof COUNTIES | typeof TOWNS, data: FeatureCollection | null, inView = ''): void {
   const marked = data && {
     ...data,
-    features: data.features.map((f) => ({ ...f, properties: { ...f.properties, inView: String(f.properties?.code ?? '').startsWith(inView) || inView.startsWith(String(f.properties?.code ?? '')) } })),
+    features: data.features.map((f) => {
+      const code = String(f.properties?.code ?? '')
+      return { ...f, properties: { ...f.properties, inView: isWithin(code, inView) || isWithin(inView, code) } }
+    }),
   }
   void map.getSource<GeoJSONSource>(which)!.setData(marked ?? EMPTY)
   if (marked?.features.length) reveal(map, which)
