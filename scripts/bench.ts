@@ -1,10 +1,11 @@
 /**
- * npm run bench [-- --province] [--skip-solver] [--solver-args "..."]
+ * npm run bench [-- --province] [--skip-solver] [--skip-load] [--solver-args "..."]
  *
  * Prints the machine (cores, memory), then for the embedded database and, when
  * DATABASE_URL is set, for PostgreSQL + PostGIS: open + migrate, seeding Shaoguan
  * (1,468 villages), the median latency of the read API on city, county and town
- * scopes, and plan times. With --province it also seeds all of Guangdong (26,842 villages).
+ * scopes, and plan times; on PostgreSQL the load table (autocannon, 50 and 200 connections on
+ * the main reads, scripts/load.ts). With --province it also seeds all of Guangdong (26,842 villages).
  * Then the first map paint and hover frame time in headless Chromium, and the solver
  * benchmarks (npm run bench:solver). DATABASE_URL's database must have
  * "bench" or "test" in its name: its tables are dropped.
@@ -24,11 +25,13 @@ import { JobQueue } from '../server/services/jobs.js'
 import { createPlan, getPlan } from '../server/services/plans.service.js'
 import { benchMap } from '../test/e2e/bench-map.js'
 import { chromiumPath } from '../test/e2e/browser.js'
+import { loadTest } from './load.js'
 
 const { values: args } = parseArgs({
   options: {
     province: { type: 'boolean', default: false },
     'skip-solver': { type: 'boolean', default: false },
+    'skip-load': { type: 'boolean', default: false },
     'solver-args': { type: 'string', default: '' },
   },
 })
@@ -40,21 +43,42 @@ const record = (db: string, what: string, size: string, value: string) => {
 }
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 
+async function ensureBenchUser(db: Database) {
+  if (!(await findUserByName(db.knex, 'bench'))) {
+    await insertUser(db.knex, { username: 'bench', passwordHash: await hashPassword('bench-password'), role: 'admin', scope: '44' })
+  }
+}
+
+/** Signs in as the bench user; returns the session cookie. */
+async function benchLogin(base: string): Promise<string> {
+  const login = await fetch(`${base}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bench', password: 'bench-password' }),
+  })
+  if (!login.ok) throw new Error(`bench sign-in failed: ${login.status}`)
+  return (login.headers.get('set-cookie') ?? '').split(';')[0]
+}
+
+/** The load table on PostgreSQL: a server process, autocannon over loopback. */
+async function timeLoad(db: Database, databaseUrl: string) {
+  await ensureBenchUser(db)
+  console.log('  load: server process + autocannon over loopback, 8 s per read and connection count')
+  for (const r of await loadTest(databaseUrl, benchLogin)) {
+    const target = r.connections === 200 && r.path.startsWith('/api/coverage') ? ' (target p99 ≤ 200 ms)' : ''
+    const bad = r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''
+    record('postgres', `load ${r.connections} conn: GET ${r.path}`, r.what, `${r.requestsPerSec} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms${target}${bad}`)
+  }
+}
+
 async function timeApi(db: Database, label: string) {
   const app = createApp(db, { serveWeb: false })
   const server = await new Promise<import('node:http').Server>((r) => {
     const s = app.listen(0, '127.0.0.1', () => r(s))
   })
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  if (!(await findUserByName(db.knex, 'bench'))) {
-    await insertUser(db.knex, { username: 'bench', passwordHash: await hashPassword('bench-password'), role: 'admin', scope: '44' })
-  }
-  const login = await fetch(`${base}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'bench', password: 'bench-password' }),
-  })
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]
+  await ensureBenchUser(db)
+  const cookie = await benchLogin(base)
   const paths = [
     ['/api/divisions/4402', 'city'],
     ['/api/divisions/4402/children', 'city: 10 counties'],
@@ -127,6 +151,7 @@ async function benchDatabase(databaseUrl: string | null) {
   record(label, 'seed Shaoguan: insert', '112 towns, 1,468 villages', seconds(shaoguan.insertMs))
   await timeApi(db, label)
   await timePlans(db, label)
+  if (databaseUrl && !args['skip-load']) await timeLoad(db, databaseUrl)
   if (args.province) {
     await clearDataset(db.knex)
     t = performance.now()

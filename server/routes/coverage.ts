@@ -32,7 +32,7 @@ export function coverageRoutes(knex: Knex, cache: VersionedCache): Router {
     await requireDivision(knex, q.within, user.scope)
     const geometry = q.geometry !== 'false'
     const report = await cachedCoverage(cache, knex, q.within, { distanceKm: q.distanceKm, overloadFactor: q.overloadFactor, geometry })
-    sendCached(res, 'coverage', `${q.within}-${q.distanceKm ?? ''}-${q.overloadFactor ?? ''}-${geometry ? 'g' : 'n'}`, report, 'json')
+    sendCached(req, res, 'coverage', `${q.within}-${q.distanceKm ?? ''}-${q.overloadFactor ?? ''}-${geometry ? 'g' : 'n'}`, report, 'json')
   })
   return router
 }

@@ -10,12 +10,21 @@
  * Only the root connection may use the cache: inside a transaction the version may include
  * writes that are later rolled back. Scope is the caller's business: check it before `get`.
  */
+import { promisify } from 'node:util'
+import { gzip as gzipCallback } from 'node:zlib'
 import type { Knex } from 'knex'
 import { dataVersion } from '../repositories/meta.repository.js'
 
-/** An answer as sent: its JSON text, the data version it reflects, and whether it was stored. */
-export interface CachedJson {
-  body: string
+const gzip = promisify(gzipCallback)
+
+/** The bytes of an answer: its JSON as UTF-8 and gzipped (made once, in libuv's thread pool). */
+export interface JsonBytes {
+  body: Buffer
+  gzip: Buffer
+}
+
+/** An answer as sent: its bytes, the data version it reflects, and whether it was stored. */
+export interface CachedJson extends JsonBytes {
   version: number
   cached: boolean
   /** Time spent computing it (0 when cached). */
@@ -24,8 +33,13 @@ export interface CachedJson {
 
 interface Entry {
   version: number
-  body: Promise<string>
-  bytes: number
+  bytes: Promise<JsonBytes>
+  size: number
+}
+
+async function encode(answer: unknown): Promise<JsonBytes> {
+  const body = Buffer.from(JSON.stringify(answer), 'utf8')
+  return { body, gzip: await gzip(body) }
 }
 
 /** Default memory bound: a whole-province coverage report with polygons is about 40 MB. */
@@ -46,35 +60,35 @@ export class VersionedCache {
       // Most recently used last (eviction takes the first).
       this.entries.delete(key)
       this.entries.set(key, hit)
-      return { body: await hit.body, version, cached: true, ms: 0 }
+      return { ...(await hit.bytes), version, cached: true, ms: 0 }
     }
     const started = performance.now()
-    const body = compute().then((answer) => JSON.stringify(answer))
+    const bytes = compute().then(encode)
     // A request that read an older version than the stored entry's answers without storing.
     const store = !hit || hit.version < version
-    const entry: Entry = { version, body, bytes: 0 }
+    const entry: Entry = { version, bytes, size: 0 }
     if (store) {
       this.drop(key)
       this.entries.set(key, entry)
     }
     try {
-      const text = await body
+      const done = await bytes
       if (this.entries.get(key) === entry) {
         // Stored when finished: most recently used, then counted.
-        entry.bytes = text.length * 2
+        entry.size = byteSize(done)
         this.entries.delete(key)
         this.entries.set(key, entry)
-        this.bytes += entry.bytes
+        this.bytes += entry.size
         this.evict()
       }
-      return { body: text, version, cached: false, ms: performance.now() - started }
+      return { ...done, version, cached: false, ms: performance.now() - started }
     } catch (err) {
       if (this.entries.get(key) === entry) this.entries.delete(key)
       throw err
     }
   }
 
-  /** Number of stored answers and their approximate size in bytes (UTF-16). */
+  /** Number of stored answers and their size in bytes (plain and gzipped). */
   get size(): { entries: number; bytes: number } {
     return { entries: this.entries.size, bytes: this.bytes }
   }
@@ -82,16 +96,21 @@ export class VersionedCache {
   private drop(key: string): void {
     const e = this.entries.get(key)
     if (!e) return
-    this.bytes -= e.bytes
+    this.bytes -= e.size
     this.entries.delete(key)
   }
 
   /** Drops the least recently used finished answers until the bound holds (the newest always stays). */
   private evict(): void {
-    const finished = [...this.entries].filter(([, e]) => e.bytes > 0)
+    const finished = [...this.entries].filter(([, e]) => e.size > 0)
     for (const [key] of finished.slice(0, -1)) {
       if (this.bytes <= this.maxBytes) break
       this.drop(key)
     }
   }
+}
+
+/** The memory an answer holds: its plain and gzipped bytes. */
+export function byteSize(answer: JsonBytes): number {
+  return answer.body.length + answer.gzip.length
 }

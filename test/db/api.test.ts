@@ -171,6 +171,11 @@ describe('API bad input', () => {
       const second = await get(app.url, path, cookie)
       expect(second.headers.get('server-timing'), path).toMatch(/"cached"/)
       expect(second.body, path).toEqual(first.body)
+      // Gzipped for a client that accepts it (fetch does), the same JSON plain for one that does not.
+      expect(second.headers.get('content-encoding'), path).toBe('gzip')
+      const plain = await fetch(app.url + path, { headers: { cookie, 'accept-encoding': 'identity' } })
+      expect(plain.headers.get('content-encoding'), path).toBeNull()
+      expect(await plain.json(), path).toEqual(first.body)
       const etag = first.headers.get('etag')!
       // (fetch adds Cache-Control: no-cache to a conditional request unless told otherwise)
       const revalidated = await fetch(app.url + path, { headers: { cookie, 'if-none-match': etag, 'cache-control': 'max-age=0' } })

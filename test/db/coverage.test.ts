@@ -13,7 +13,7 @@ import type { Database } from '../../server/db/connection.js'
 import { compliantDataset } from '../fixtures/compliant-dataset.js'
 import * as S from '../../server/http/schemas.js'
 import { get, loadDataset, signIn, startApp, testDb } from './harness.js'
-import { VersionedCache } from '../../server/services/versioned.cache.js'
+import { byteSize, VersionedCache } from '../../server/services/versioned.cache.js'
 import { cachedCoverage } from '../../server/services/coverage.service.js'
 
 let db: Database
@@ -152,7 +152,7 @@ describe('coverage', () => {
   it('keeps the cache within its memory bound (least recently used first out) and shares concurrent computations', async () => {
     const first = await cachedCoverage(new VersionedCache(), db.knex, '990101001', { geometry: false })
     // A bound smaller than one report keeps only the latest.
-    const cache = new VersionedCache(first.body.length * 2 + 1)
+    const cache = new VersionedCache(byteSize(first) + 1)
     await cachedCoverage(cache, db.knex, '990101001', { geometry: false })
     await cachedCoverage(cache, db.knex, '990101002', { geometry: false })
     expect(cache.size.entries).toBe(1)
@@ -160,12 +160,12 @@ describe('coverage', () => {
     expect((await cachedCoverage(cache, db.knex, '990101001', { geometry: false })).cached).toBe(false)
     // Two requests for a missing report: one computation, the same text.
     const [a, b] = await Promise.all([cachedCoverage(cache, db.knex, '990101003', { geometry: false }), cachedCoverage(cache, db.knex, '990101003', { geometry: false })])
-    expect(a.body).toBe(b.body)
+    expect(a.body.equals(b.body)).toBe(true)
     expect([a.cached, b.cached].sort()).toEqual([false, true])
     await expect(db.knex.transaction((trx) => cachedCoverage(cache, trx, '990101003', { geometry: false }))).rejects.toThrow(/transaction/)
 
     // Room for two reports: the least recently used one leaves first.
-    const sizes = await Promise.all(['990101001', '990101002', '990101003'].map(async (t) => (await cachedCoverage(new VersionedCache(), db.knex, t, { geometry: false })).body.length * 2))
+    const sizes = await Promise.all(['990101001', '990101002', '990101003'].map(async (t) => byteSize(await cachedCoverage(new VersionedCache(), db.knex, t, { geometry: false }))))
     const lru = new VersionedCache(2 * Math.max(...sizes))
     for (const t of ['990101001', '990101002', '990101001', '990101003']) await cachedCoverage(lru, db.knex, t, { geometry: false })
     expect(lru.size.entries).toBe(2)

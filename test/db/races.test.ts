@@ -9,6 +9,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/connection.js'
 import { lockNetwork } from '../../server/repositories/meta.repository.js'
 import { compliantDataset } from '../fixtures/compliant-dataset.js'
+import { faultyDataset } from '../fixtures/faulty-dataset.js'
+import { tableHashes } from '../../server/repositories/dataset.repository.js'
+import { findPlan } from '../../server/repositories/plans.repository.js'
+import { staffPlan } from '../../server/services/plans/staff.plan.js'
 import { call, get, loadDataset, signIn, startApp, testDb } from './harness.js'
 
 const onPostgres = Boolean(process.env.DATABASE_URL)
@@ -120,3 +124,67 @@ describe.runIf(onPostgres)('database connections killed (PostgreSQL)', () => {
     expect((await get(app.url, '/api/divisions/990101', viewer)).status).toBe(200)
   })
 })
+
+describe.runIf(onPostgres)('connections terminated during a plan apply (PostgreSQL)', () => {
+  const killAll = () => other.raw(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`)
+  /** Polls until the service answers a read again; returns how long that took. */
+  async function answersAgain(cookie: string): Promise<number> {
+    const started = Date.now()
+    for (;;) {
+      const res = await get(app.url, '/api/divisions/990101', cookie).catch(() => null)
+      if (res?.status === 200) return Date.now() - started
+      if (Date.now() - started > 5000) throw new Error('the service did not answer again within 5 s')
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  }
+  /** Hashes of the network, read on a connection of its own (the app's may have just died). */
+  const hashesNow = async () => {
+    for (let i = 0; ; i++) {
+      try {
+        return await tableHashes(other)
+      } catch (err) {
+        if (i > 5) throw err
+      }
+    }
+  }
+
+  it('leaves the data wholly before or wholly after in 20 rounds, and answers again within a second', async () => {
+    const outcomes: string[] = []
+    const recoveries: number[] = []
+    for (let round = 0; round < 20; round++) {
+      await loadDataset(db, faultyDataset())
+      const bureau = await signIn(db, app.url, `fault-bureau-${round}`, 'bureau', '990101')
+      const created = await call(app.url, 'POST', '/api/plans', { cookie: bureau, body: { kind: 'staff', within: '990101' } })
+      expect(created.status).toBe(202)
+      let plan
+      for (let i = 0; i < 300; i++) {
+        plan = await findPlan(other, created.body.id, '99')
+        if (plan?.status !== 'computing') break
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      expect(plan?.status).toBe('draft')
+      const before = await hashesNow()
+      const apply = call(app.url, 'POST', `/api/plans/${created.body.id}/apply`, { cookie: bureau }).catch((err: Error) => ({ status: 0, error: err.message }))
+      // Kill every connection of the app at a random point of the apply (0-40 ms in).
+      await new Promise((r) => setTimeout(r, Math.random() * 40))
+      await killAll()
+      const answer = await apply
+      expect([0, 200, 409, 503], JSON.stringify(answer)).toContain(answer.status)
+      recoveries.push(await answersAgain(bureau))
+      const after = await findPlan(other, created.body.id, '99')
+      if (after!.status === 'applied') {
+        // Wholly after: every worker is where the plan put it.
+        expect(await staffPlan.readState(other, '990101')).toEqual(after!.targetState)
+        outcomes.push('after')
+      } else {
+        expect(after!.status).toBe('draft')
+        expect(await hashesNow()).toEqual(before)
+        outcomes.push('before')
+      }
+    }
+    console.log(`[fault] outcomes: ${outcomes.join(' ')}; recovered in ≤ ${Math.max(...recoveries)} ms`)
+    expect(outcomes).toHaveLength(20)
+    expect(Math.max(...recoveries)).toBeLessThan(1000)
+  })
+})
+
