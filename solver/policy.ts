@@ -148,3 +148,10 @@ export function weightedDemand(
   for (const g of SPECIAL_GROUPS) demand += groups[g] * weights[g]
   return demand
 }
+
+/**
+ * Default move prices of a staff plan, in posts of deviation from the proportional share:
+ * a move inside a town costs half a post, one to another town (a new employer, Shaoguan
+ * plan §2(3)) 1.5.
+ */
+export const DEFAULT_MOVE_PENALTY: { readonly withinTown: number; readonly acrossTowns: number } = { withinTown: 0.5, acrossTowns: 1.5 }

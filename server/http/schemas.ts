@@ -1,7 +1,8 @@
 /**
- * Response shapes of the API as zod schemas. They generate the OpenAPI document
- * (server/openapi.ts) and the contract tests parse real responses with them, so the
- * document cannot drift from what the server sends.
+ * What the API answers: the response bodies of every operation as zod schemas (requests are
+ * in server/contract/requests.ts). They generate the OpenAPI document
+ * (server/contract/openapi.ts), and the db suite checks every real response against that
+ * document (test/contract.ts), so the document cannot drift from what the server sends.
  */
 import { z } from 'zod'
 import { DIVISION_LEVELS } from '../../geodata/codes.js'
@@ -34,9 +35,9 @@ export const User = z.object({
   scope: z.string(),
   supervisorId: z.string().nullable(),
 })
-export const LoginBody = z.object({ username: z.string(), password: z.string() })
-export const LoginReply = z.object({ user: User, expiresAt: z.string() })
-export const Me = z.object({ user: User.nullable() })
+export const LoginReply = z.object({ user: User, expiresAt: z.string(), csrfToken: z.string() })
+/** Signed in: the user and the session's CSRF token; signed out: `{ user: null }`. */
+export const Me = z.object({ user: User.nullable(), csrfToken: z.string().optional() })
 
 export const Health = z.object({
   status: z.literal('ok'),
@@ -256,6 +257,9 @@ export const Plan = PlanSummary.extend({
 export const PlanList = z.object({ plans: z.array(PlanSummary) })
 
 export const EditResult = z.object({ dataVersion: z.number().int(), warnings: RuleCheck.shape.violations })
+
+/** The OpenAPI document itself (its shape is the OpenAPI 3.0 specification's). */
+export const OpenApi = z.object({ openapi: z.string().startsWith('3.0.'), info: z.object({ title: z.string() }).loose(), paths: z.record(z.string(), z.unknown()) }).loose()
 
 export const Problem = z
   .object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), field: z.string().optional() })

@@ -1,13 +1,12 @@
 import { Router } from 'express'
 import type { Knex } from 'knex'
-import { z } from 'zod'
+import { LoginBody } from '../contract/requests.js'
 import { parseInput } from '../http/validate.js'
 import type { SessionUser } from '../auth/roles.js'
 import { clearSessionCookie, csrfToken, readCookie, SESSION_COOKIE, setSessionCookie } from '../http/session.js'
 import { login, logout, TooManyAttempts } from '../services/auth.service.js'
 import type { ThrottlePolicy } from '../repositories/users.repository.js'
 
-const LoginBody = z.object({ username: z.string().min(1).max(40), password: z.string().min(1).max(200) }).strict()
 
 /** POST /api/login, POST /api/logout, GET /api/me (the signed-in user, or null) */
 export function authRoutes(knex: Knex, opts: { clientThrottle?: ThrottlePolicy } = {}): Router {

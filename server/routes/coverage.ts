@@ -1,21 +1,12 @@
 import { Router } from 'express'
 import type { Knex } from 'knex'
-import { z } from 'zod'
+import { CoverageQuery } from '../contract/requests.js'
 import { userWith } from '../http/session.js'
-import { DivisionCode, parseInput } from '../http/validate.js'
+import { parseInput } from '../http/validate.js'
 import { cachedCoverage } from '../services/coverage.service.js'
 import { requireDivision } from '../services/divisions.service.js'
 import type { VersionedCache } from '../services/versioned.cache.js'
 import { sendCached } from '../http/cached.js'
-
-const CoverageQuery = z
-  .object({
-    within: DivisionCode,
-    distanceKm: z.coerce.number().positive().max(200).optional(),
-    overloadFactor: z.coerce.number().min(1).max(10).optional(),
-    geometry: z.enum(['true', 'false']).optional(),
-  })
-  .strict()
 
 /**
  * GET /api/coverage?within=<code>[&distanceKm=5][&overloadFactor=1.3][&geometry=false]

@@ -1,7 +1,8 @@
 import { Router } from 'express'
 import type { Knex } from 'knex'
 import { userWith } from '../http/session.js'
-import { parseInput, WithinQuery } from '../http/validate.js'
+import { WithinQuery } from '../contract/requests.js'
+import { parseInput } from '../http/validate.js'
 import { listWithin, NETWORK_LISTS, type NetworkList } from '../services/network.service.js'
 
 /** GET /api/{villages,stations,grid-units,service-points,workers,supervisors}?within=<code> */

@@ -1,7 +1,8 @@
 import { Router } from 'express'
 import type { Knex } from 'knex'
 import { userWith } from '../http/session.js'
-import { parseInput, WithinQuery } from '../http/validate.js'
+import { WithinQuery } from '../contract/requests.js'
+import { parseInput } from '../http/validate.js'
 import { checkRules } from '../services/rules.service.js'
 
 /** GET /api/rules/check?within=<code>: every programme-rule violation in the division. */

@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import { levelName } from '../../geodata/codes.js'
 import type { SessionUser } from '../auth/roles.js'
+import { PLAN_DEFAULTS } from '../contract/defaults.js'
+import { PLAN_KINDS } from '../contract/requests.js'
 import { BadRequest, Conflict, NotFound } from '../errors.js'
 import { audit, networkFingerprint } from '../repositories/planning.repository.js'
 import * as plans from '../repositories/plans.repository.js'
@@ -26,7 +28,6 @@ const KINDS: Record<string, PlanKind<unknown>> = {
   grids: gridsPlan as PlanKind<unknown>,
 }
 
-export const PLAN_KINDS = ['staff', 'grids', 'supervisors'] as const
 
 function kindOf(kind: string): PlanKind<unknown> {
   const k = KINDS[kind]
@@ -77,7 +78,9 @@ export async function createPlan(
   const jobId = randomUUID()
   await plans.insertPlan(knex, { id, kind: input.kind, within: input.within, status: 'computing', params: input.params as Record<string, unknown>, createdBy: user.username })
   await plans.insertJob(knex, { id: jobId, planId: id })
-  void jobs.enqueue(jobId, (progress) => computePlan(knex, id, kind, input.within, input.params, progress))
+  // The plan records the parameters as chosen; the solve gets the kind's default time limit too.
+  const solveParams = { ...input.params, timeLimitSec: input.params.timeLimitSec ?? PLAN_DEFAULTS.timeLimitSec[input.kind] }
+  void jobs.enqueue(jobId, (progress) => computePlan(knex, id, kind, input.within, solveParams, progress))
   return { id, jobId }
 }
 

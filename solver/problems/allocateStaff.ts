@@ -18,7 +18,7 @@ import { achievedLoad, minMaxLoad, pointMinimum, townLimits, type TownLimit } fr
 import { buildAllocationModel, valueOf, type MovePenalty } from '../allocate/model.js'
 import type { DemandWeights } from '../demand.js'
 import { resolveWeights } from '../demand.js'
-import { POINT_STAFFED, STATION_ADMIN_POSTS_MIN, TOWN_SERVICE_POSTS_PER_VILLAGE } from '../policy.js'
+import { DEFAULT_MOVE_PENALTY, POINT_STAFFED, STATION_ADMIN_POSTS_MIN, TOWN_SERVICE_POSTS_PER_VILLAGE } from '../policy.js'
 import { solveModel } from '../solve.js'
 import { SolverInputError, type Infeasibility, type RunOptions, type SolveMeta, type SolveStatus } from '../types.js'
 
@@ -89,8 +89,7 @@ export interface AllocateStaffResult extends SolveMeta {
   }
 }
 
-/** Default move prices: a move inside a town costs half a post of deviation, one to another town 1.5. */
-export const DEFAULT_MOVE_PENALTY: MovePenalty = { withinTown: 0.5, acrossTowns: 1.5 }
+export { DEFAULT_MOVE_PENALTY }
 
 /** Staff allocation for a county or a city (DESIGN.md §5), verified against every rule. */
 export async function allocateStaff(input: AllocateStaffInput, options: RunOptions = {}): Promise<AllocateStaffResult> {

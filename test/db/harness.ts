@@ -14,6 +14,7 @@ import type { Dataset } from '../../geodata/types.js'
 import { hashPassword } from '../../server/auth/password.js'
 import type { Role } from '../../server/auth/roles.js'
 import { findUserByName, insertUser } from '../../server/repositories/users.repository.js'
+import { checkResponse } from '../contract.js'
 
 let shared: Promise<Database> | null = null
 
@@ -77,7 +78,9 @@ export async function call(
   const res = await fetch(base + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) })
   const type = res.headers.get('content-type') ?? ''
   const text = await res.text()
-  return { status: res.status, type, body: text ? JSON.parse(text) : null, headers: res.headers }
+  const body = text ? JSON.parse(text) : null
+  checkResponse(method, path, res.status, type, body)
+  return { status: res.status, type, body, headers: res.headers }
 }
 
 /** GET a path (with a session cookie when given). */

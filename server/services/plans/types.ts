@@ -1,19 +1,11 @@
 /** What each kind of plan provides to the plan workflow (plans.service.ts). */
 import type { Knex } from 'knex'
+import type { z } from 'zod'
+import type { PlanParams as PlanParamsSchema } from '../../contract/requests.js'
 import type { DivisionLevel } from '../../../geodata/codes.js'
-import type { DemandWeights } from '../../../solver/index.js'
 
-export interface PlanParams {
-  weights?: Partial<DemandWeights>
-  budget?: number
-  moveCost?: number
-  crossTownMoveCost?: number
-  allowCrossTownMoves?: boolean
-  distanceKm?: number
-  overloadFactor?: number
-  timeLimitSec?: number
-  /** Grid plans: units per station: 'keep' today's number within 2-3 (default), 'auto' (fewest that balance), 2 or 3. */
-  gridUnits?: 'keep' | 'auto' | 2 | 3
+/** A plan's parameters as the API accepts them (server/contract/requests.ts), plus what the server sets. */
+export type PlanParams = z.infer<typeof PlanParamsSchema> & {
   /** Set by the server on revert plans. */
   revertOf?: string
 }

@@ -3,6 +3,7 @@
  * run (POST /api/plans, then poll the job for progress) → review (diff, coverage before and
  * after, moves on the map) → apply (409 explained) or discard; history with revert.
  */
+import { PLAN_DEFAULTS } from '../../../server/contract/defaults'
 import { DEFAULT_DEMAND_WEIGHTS } from '../../../solver/policy'
 import { ApiError, getJson, postJson } from './api'
 import { app } from './app.svelte'
@@ -13,15 +14,8 @@ import type { CoverageStatus, Job, Plan, PlanKind, PlanParams, PlanSummary } fro
 /** Weights of weighted demand: the server's defaults, from the one rules module. */
 export const DEFAULT_WEIGHTS: Record<string, number> = { ...DEFAULT_DEMAND_WEIGHTS }
 
-/** Defaults of the solver (solver/problems/allocateStaff.ts) and the coverage analysis. */
-export const DEFAULTS = {
-  moveCost: 0.5,
-  crossTownMoveCost: 1.5,
-  allowCrossTownMoves: true,
-  distanceKm: 5,
-  overloadFactor: 1.3,
-  timeLimitSec: 60,
-}
+/** The server's defaults of plan parameters (server/contract/defaults.ts), shown in the form. */
+export const DEFAULTS = PLAN_DEFAULTS
 
 export interface PlanForm {
   kind: PlanKind
@@ -33,7 +27,8 @@ export interface PlanForm {
   allowCrossTownMoves: boolean
   distanceKm: number
   overloadFactor: number
-  timeLimitSec: number
+  /** Empty: the kind's default time limit. */
+  timeLimitSec: number | null
 }
 
 export function defaultForm(): PlanForm {
@@ -47,7 +42,7 @@ export function defaultForm(): PlanForm {
     allowCrossTownMoves: DEFAULTS.allowCrossTownMoves,
     distanceKm: params?.distanceKm ?? DEFAULTS.distanceKm,
     overloadFactor: params?.overloadFactor ?? DEFAULTS.overloadFactor,
-    timeLimitSec: DEFAULTS.timeLimitSec,
+    timeLimitSec: null,
   }
 }
 
@@ -64,7 +59,7 @@ export function paramsOf(form: PlanForm): PlanParams {
   }
   if (form.distanceKm !== DEFAULTS.distanceKm) p.distanceKm = form.distanceKm
   if (form.overloadFactor !== DEFAULTS.overloadFactor) p.overloadFactor = form.overloadFactor
-  if (form.timeLimitSec !== DEFAULTS.timeLimitSec) p.timeLimitSec = form.timeLimitSec
+  if (form.timeLimitSec !== null && form.timeLimitSec !== DEFAULTS.timeLimitSec[form.kind]) p.timeLimitSec = form.timeLimitSec
   return p
 }
 

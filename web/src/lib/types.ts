@@ -157,17 +157,8 @@ export interface Job {
 export type PlanKind = 'staff' | 'grids' | 'supervisors'
 export type PlanStatus = 'computing' | 'draft' | 'failed' | 'applied' | 'discarded'
 
-export interface PlanParams {
-  weights?: Record<string, number>
-  budget?: number
-  moveCost?: number
-  crossTownMoveCost?: number
-  allowCrossTownMoves?: boolean
-  distanceKm?: number
-  overloadFactor?: number
-  timeLimitSec?: number
-  revertOf?: string
-}
+/** Plan parameters as the API accepts them (server/contract/requests.ts). */
+export type PlanParams = import('zod').infer<typeof import('../../../server/contract/requests').PlanParams> & { revertOf?: string }
 
 export interface SolverResult {
   status: string

@@ -1,0 +1,196 @@
+/**
+ * Every operation of the API in one table: method, path, who may call it, what it takes
+ * (requests.ts) and what it answers (server/http/schemas.ts). The OpenAPI document is
+ * generated from this table (openapi.ts), the contract test checks every real response of
+ * the db suite against that document, and the fuzz tier generates its requests from it.
+ */
+import type { z } from 'zod'
+import * as S from '../http/schemas.js'
+import * as R from './requests.js'
+
+export type Method = 'get' | 'post' | 'put' | 'delete'
+
+export interface ResponseSpec {
+  description: string
+  /** Body schema; absent for bodiless answers (204, 304). */
+  schema?: z.ZodType
+  /** Media type of the body (default application/json). */
+  type?: string
+}
+
+export interface Operation {
+  method: Method
+  /** OpenAPI path template, e.g. /api/divisions/{code}. */
+  path: string
+  summary: string
+  /** No session needed. */
+  public?: boolean
+  params?: z.ZodObject
+  query?: z.ZodObject
+  body?: z.ZodType
+  /** The answers this operation gives besides the common ones (see openapi.ts). */
+  responses: Record<number, ResponseSpec>
+  /** A role without this permission gets 403. */
+  permission?: string
+  /** Answered from the versioned cache: ETag, 304 on revalidation. */
+  cached?: boolean
+}
+
+const GEOJSON = 'application/geo+json'
+const ok = (schema: z.ZodType, description = 'OK', type?: string): ResponseSpec => ({ description, schema, type })
+const problem = (description: string): ResponseSpec => ({ description, schema: S.Problem, type: 'application/problem+json' })
+
+const listOp = (path: string, summary: string, schema: z.ZodType): Operation => ({
+  method: 'get',
+  path,
+  summary,
+  permission: 'read',
+  query: R.WithinQuery,
+  responses: { 200: ok(schema, 'GeoJSON FeatureCollection', GEOJSON), 400: problem('within missing or malformed'), 404: problem('no such division in your scope') },
+})
+
+const editResponses: Record<number, ResponseSpec> = {
+  200: ok(S.EditResult, 'Done; `warnings` lists the rule violations the edit introduced'),
+  400: problem('a field is malformed, or the edit crosses a county/town/unit boundary'),
+  404: problem('no such worker, village, unit or point in your scope'),
+  409: problem('a concurrent change removed or altered what the edit refers to'),
+}
+
+const planById = (action: string, summary: string, status: number, more: Record<number, ResponseSpec>): Operation => ({
+  method: 'post',
+  path: `/api/plans/{id}/${action}`,
+  summary,
+  permission: action === 'apply' ? 'plan:apply' : 'plan:draft',
+  params: R.IdParams,
+  responses: { [status]: ok(S.Plan, summary), 400: problem('malformed id'), 404: problem('no such plan in your scope'), ...more },
+})
+
+export const OPERATIONS: Operation[] = [
+  { method: 'get', path: '/api/health', summary: 'Liveness, database kind, PostGIS version, data version', public: true, responses: { 200: ok(S.Health) } },
+  { method: 'get', path: '/api/openapi.json', summary: 'This document (OpenAPI 3.0)', public: true, responses: { 200: ok(S.OpenApi, 'OpenAPI 3.0 document') } },
+  {
+    method: 'post',
+    path: '/api/login',
+    summary: 'Sign in; sets the httpOnly session cookie sb_session and answers the CSRF token',
+    public: true,
+    body: R.LoginBody,
+    responses: {
+      200: ok(S.LoginReply, 'Signed in'),
+      400: problem('username or password missing or malformed'),
+      401: problem('wrong username or password'),
+      429: problem('too many failed sign-ins for this name or client; see Retry-After'),
+    },
+  },
+  { method: 'post', path: '/api/logout', summary: 'Sign out (ends the session)', responses: { 204: { description: 'Signed out' } } },
+  { method: 'get', path: '/api/me', summary: 'The signed-in user and CSRF token, or { user: null }', public: true, responses: { 200: ok(S.Me) } },
+  { method: 'get', path: '/api/divisions', summary: "The caller's top division", permission: 'read', responses: { 200: ok(S.DivisionList) } },
+  {
+    method: 'get',
+    path: '/api/divisions/{code}',
+    summary: 'A division with the number of its children and its summary',
+    permission: 'read',
+    cached: true,
+    params: R.CodeParams,
+    responses: { 200: ok(S.DivisionDetail), 400: problem('malformed code'), 404: problem('no such division in your scope') },
+  },
+  {
+    method: 'get',
+    path: '/api/divisions/{code}/children',
+    summary: "A division's children as GeoJSON with their summaries",
+    permission: 'read',
+    cached: true,
+    params: R.CodeParams,
+    responses: { 200: ok(S.DivisionChildren, 'GeoJSON FeatureCollection', GEOJSON), 400: problem('malformed code'), 404: problem('no such division in your scope') },
+  },
+  listOp('/api/villages', 'Villages with population, special groups, grid unit and service point', S.Villages),
+  listOp('/api/stations', 'Stations with their posts, grid units and supervisor (id and name)', S.Stations),
+  listOp('/api/grid-units', 'Grid units with their villages (geometry: their union)', S.GridUnits),
+  listOp('/api/service-points', 'Service points with their workers count', S.ServicePoints),
+  listOp('/api/workers', 'Workers with their posts (geometry: home)', S.Workers),
+  listOp('/api/supervisors', "Supervisors and their stations in the reader's scope (geometry: base, for supervisors based in it)", S.Supervisors),
+  {
+    method: 'get',
+    path: '/api/rules/check',
+    summary: 'Programme-rule violations within a division',
+    permission: 'read',
+    query: R.WithinQuery,
+    responses: { 200: ok(S.RuleCheck), 400: problem('within missing or malformed'), 404: problem('no such division in your scope') },
+  },
+  {
+    method: 'get',
+    path: '/api/coverage',
+    summary: 'Coverage gaps: every village (GeoJSON) with its status, town/county/scope summaries, rule violations',
+    permission: 'read',
+    cached: true,
+    query: R.CoverageQuery,
+    responses: { 200: ok(S.Coverage), 400: problem('a parameter is malformed'), 404: problem('no such division in your scope') },
+  },
+  {
+    method: 'post',
+    path: '/api/plans',
+    summary: 'Create a plan and start the job that computes it',
+    permission: 'plan:draft',
+    body: R.CreatePlanBody,
+    responses: {
+      202: ok(S.PlanCreated, 'Plan created; poll GET /api/jobs/{jobId}'),
+      400: problem('a field is malformed or unknown, or the kind is not made for this level; `field` names it'),
+      404: problem('no such division in your scope'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/plans',
+    summary: 'Plan history within a division (newest first)',
+    permission: 'read',
+    query: R.WithinQuery,
+    responses: { 200: ok(S.PlanList), 400: problem('within missing or malformed'), 404: problem('no such division in your scope') },
+  },
+  {
+    method: 'get',
+    path: '/api/plans/{id}',
+    summary: 'A plan: params, verified solver result, diff, coverage before/after',
+    permission: 'read',
+    params: R.IdParams,
+    responses: { 200: ok(S.Plan), 400: problem('malformed id'), 404: problem('no such plan in your scope') },
+  },
+  planById('apply', 'Apply a draft plan in one transaction (roles bureau, admin)', 200, {
+    409: problem('the plan is not a draft, or the data in its scope changed since it was computed (changedTables)'),
+  }),
+  planById('discard', 'Discard a draft or failed plan', 200, { 409: problem('the plan is not a draft') }),
+  planById('revert', 'A new draft plan restoring the state from before an applied plan', 201, { 409: problem('the plan is not applied') }),
+  {
+    method: 'get',
+    path: '/api/jobs/{id}',
+    summary: 'Progress and outcome of a job',
+    permission: 'read',
+    params: R.IdParams,
+    responses: { 200: ok(S.Job), 400: problem('malformed id'), 404: problem('no such job in your scope') },
+  },
+  {
+    method: 'post',
+    path: '/api/workers/{id}/move',
+    summary: 'Post a worker to a station (administrative) or a service point of the same county',
+    permission: 'network:edit',
+    params: R.EntityParams,
+    body: R.MoveWorkerBody,
+    responses: editResponses,
+  },
+  {
+    method: 'put',
+    path: '/api/villages/{code}/grid-unit',
+    summary: "Set a village's grid unit (a unit of its town), or none",
+    permission: 'network:edit',
+    params: R.VillageParams,
+    body: R.VillageGridUnitBody,
+    responses: editResponses,
+  },
+  {
+    method: 'put',
+    path: '/api/service-points/{id}/host',
+    summary: 'Move a service point to another host village of its grid unit',
+    permission: 'network:edit',
+    params: R.EntityParams,
+    body: R.ServicePointHostBody,
+    responses: editResponses,
+  },
+]

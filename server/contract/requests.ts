@@ -1,0 +1,60 @@
+/**
+ * What the API accepts: path, query and body schemas of every operation (zod), with their
+ * limits. Routes parse with them (server/http/validate.ts parseInput: 400 naming the
+ * field), services take their `z.infer` types, and the OpenAPI document is generated from
+ * them (server/contract/openapi.ts), so the three cannot disagree.
+ */
+import { z } from 'zod'
+import { DIVISION_CODE_HINT, DIVISION_CODE_PATTERN, levelCodePattern } from '../../geodata/codes.js'
+import { SPECIAL_GROUPS } from '../../solver/policy.js'
+
+/** A division code: province 2 digits, city 4, county 6, town 9, village 12 (geodata/codes.ts). */
+export const DivisionCode = z.string().regex(new RegExp(DIVISION_CODE_PATTERN), DIVISION_CODE_HINT)
+/** A village's code: 12 digits. */
+export const VillageCode = z.string().regex(new RegExp(levelCodePattern('village')), 'a village code of 12 digits, e.g. 440203100201')
+/** The id of a station, grid unit, service point, worker or supervisor. */
+export const EntityId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'an id like sp-440203100-1')
+/** The id of a plan or job. */
+export const Uuid = z.uuid('an id like 0b7c…-…')
+
+export const WithinQuery = z.object({ within: DivisionCode }).strict()
+export const CodeParams = z.object({ code: DivisionCode })
+export const VillageParams = z.object({ code: VillageCode })
+export const EntityParams = z.object({ id: EntityId })
+export const IdParams = z.object({ id: Uuid })
+
+export const LoginBody = z.object({ username: z.string().min(1).max(40), password: z.string().min(1).max(200) }).strict()
+
+export const CoverageQuery = z
+  .object({
+    within: DivisionCode,
+    distanceKm: z.coerce.number().positive().max(200).optional(),
+    overloadFactor: z.coerce.number().min(1).max(10).optional(),
+    geometry: z.enum(['true', 'false']).optional(),
+  })
+  .strict()
+
+export const PLAN_KINDS = ['staff', 'grids', 'supervisors'] as const
+export type PlanKindName = (typeof PLAN_KINDS)[number]
+
+const weight = z.number().min(0).max(1e6)
+/** Parameters of a plan; every one optional (defaults: README "How plans are computed"). */
+export const PlanParams = z
+  .object({
+    weights: z.object(Object.fromEntries(['population', ...SPECIAL_GROUPS].map((k) => [k, weight.optional()]))).strict().optional(),
+    budget: z.number().int().min(0).max(100_000).optional(),
+    moveCost: z.number().min(0).max(1000).optional(),
+    crossTownMoveCost: z.number().min(0).max(1000).optional(),
+    allowCrossTownMoves: z.boolean().optional(),
+    distanceKm: z.number().positive().max(200).optional(),
+    overloadFactor: z.number().min(1).max(10).optional(),
+    timeLimitSec: z.number().min(1).max(600).optional(),
+    gridUnits: z.union([z.literal('keep'), z.literal('auto'), z.literal(2), z.literal(3)]).optional(),
+  })
+  .strict()
+
+export const CreatePlanBody = z.object({ kind: z.enum(PLAN_KINDS), within: DivisionCode, params: PlanParams.optional() }).strict()
+
+export const MoveWorkerBody = z.object({ to: EntityId }).strict()
+export const VillageGridUnitBody = z.object({ gridUnitId: EntityId.nullable() }).strict()
+export const ServicePointHostBody = z.object({ villageCode: VillageCode }).strict()
