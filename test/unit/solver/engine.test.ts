@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { loadHighs, resetHighs, solveWithHighs } from '../../../solver/backends/highs.js'
 import type { BackendResult } from '../../../solver/backends/types.js'
+import { hardKnapsack } from './hard-model.js'
 import { ModelBuilder, solveModel, verifySolution, type LinearModel } from '../../../solver/index.js'
 
 /** A random bounded, feasible LP: x = 0 is feasible (rows are ≤ positive bounds), box bounds. */
@@ -70,13 +71,9 @@ describe('model and backends', () => {
   })
 
   it('keeps the backend status and reports a gap when stopped by the time limit', async () => {
-    // A multi-dimensional knapsack that HiGHS does not close in 60 s here; 0.3 s is ample for
-    // its root LP (so a bound is known), and the MIP start x = 0 (feasible) guarantees an
-    // incumbent on any machine, so the time limit always ends with a verified, gapped answer.
-    const b = new ModelBuilder('max')
-    const xs = Array.from({ length: 60 }, (_, j) => b.addVar(`x${j}`, { ub: 1, integer: true, cost: 1000 + ((j * 7919) % 997) }))
-    for (let r = 0; r < 30; r++) b.le(`r${r}`, xs, xs.map((_, j) => 100 + ((j * 31 + r * 17) % 89)), 2000 + r)
-    const res = await solveModel(b.build(), { backend: 'highs', timeLimitSec: 0.3, initialSolution: xs.map(() => 0) })
+    // 0.3 s is ample for the root LP (so a bound is known) and far too little to close the gap.
+    const { model, start } = hardKnapsack()
+    const res = await solveModel(model, { backend: 'highs', timeLimitSec: 0.3, initialSolution: start })
     expect(res).toMatchObject({ status: 'feasible', verified: true, backendStatus: 'Time limit reached' })
     expect(res.gap).toBeGreaterThan(0)
     expect(res.bound).toBeGreaterThan(res.objective as number)
