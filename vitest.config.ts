@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config'
 // PostgreSQL named by DATABASE_URL), e2e (real headless Chromium).
 export default defineConfig({
   test: {
+    // On PostgreSQL: migrate the test database once; each db test file works on a copy.
+    globalSetup: ['test/db/global-setup.ts'],
     projects: [
       {
         test: {
@@ -16,8 +18,10 @@ export default defineConfig({
         test: {
           name: 'db',
           include: ['test/db/**/*.test.ts'],
-          // One shared database per run: files run one after another in one process,
-          // so the embedded PGlite (single connection, ~10 s to boot) starts once.
+          // Each file has its own database (test/db/harness.ts). Files run one after another
+          // in one process, so the embedded PGlite (single connection, ~10 s to boot) starts
+          // once and holds a schema per file.
+          setupFiles: ['test/db/setup.ts'],
           fileParallelism: false,
           isolate: false,
           pool: 'forks',
@@ -29,6 +33,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          setupFiles: ['test/db/setup.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 300_000,

@@ -10,7 +10,7 @@ import type { ModelSolution, SolveModelOptions } from './solve.js'
 import type { CancelToken } from './types.js'
 
 /** Options of `raceModels`; `initialSolution` may differ per model. */
-export interface RaceOptions extends Omit<SolveModelOptions, 'cancel' | 'onProgress' | 'initialSolution'> {
+export interface RaceOptions extends Omit<SolveModelOptions, 'cancel' | 'onProgress' | 'initialSolution' | 'backends'> {
   initialSolutions?: Array<number[] | undefined>
   cancel?: CancelToken
 }

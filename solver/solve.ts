@@ -3,7 +3,7 @@
  */
 import { solveWithHighs } from './backends/highs.js'
 import { solveWithJsLpSolver } from './backends/jsLpSolver.js'
-import type { BackendOptions, BackendResult } from './backends/types.js'
+import type { Backend, BackendOptions, BackendResult } from './backends/types.js'
 import { isMip, type LinearModel } from './model.js'
 import type { BackendChoice, BackendName, SolveMeta } from './types.js'
 import { describeViolations, verifySolution, type Violation } from './verify.js'
@@ -23,6 +23,11 @@ export interface SolveModelOptions extends BackendOptions {
    * fractional answer comes back anyway, solve the MILP with HiGHS.
    */
   lpRelaxation?: boolean
+  /**
+   * Stand-ins for the backends, e.g. a fake that answers wrongly in a test of the verifier.
+   * Whatever they return is verified like any backend's answer.
+   */
+  backends?: Partial<Record<BackendName, Backend>>
 }
 
 /** A verified solution of a `LinearModel` (or the reason there is none). */
@@ -33,6 +38,8 @@ export interface ModelSolution extends SolveMeta {
   violations?: Violation[]
   message?: string
 }
+
+const BACKENDS: Record<BackendName, Backend> = { highs: solveWithHighs, jsLpSolver: solveWithJsLpSolver }
 
 /** Largest LP that `auto` sends to javascript-lp-solver. */
 const SMALL_LP = 1500
@@ -78,7 +85,7 @@ async function runAndVerify(
 ): Promise<ModelSolution> {
   let raw: BackendResult
   try {
-    raw = backend === 'highs' ? await solveWithHighs(model, opts) : await solveWithJsLpSolver(model, opts)
+    raw = await (opts.backends?.[backend] ?? BACKENDS[backend])(model, opts)
   } catch (err) {
     return {
       status: 'error',

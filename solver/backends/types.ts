@@ -1,4 +1,5 @@
 /** The contract between the engine (solve.ts) and a backend. */
+import type { LinearModel } from '../model.js'
 import type { CancelToken, SolveProgress, SolveStatus } from '../types.js'
 
 /** Options a backend understands; unsupported ones are ignored by that backend. */
@@ -15,6 +16,9 @@ export interface BackendOptions {
   /** Extra raw backend options, e.g. `{ presolve: 'off' }` for HiGHS. */
   raw?: Record<string, number | string | boolean>
 }
+
+/** A backend: solves a model and reports what it found, unverified. */
+export type Backend = (model: LinearModel, opts?: BackendOptions) => Promise<BackendResult>
 
 /** What a backend reports, before verification. */
 export interface BackendResult {

@@ -1,36 +1,143 @@
 /**
- * The database the db tests run on: the PostgreSQL of DATABASE_URL when set (a
- * dedicated test database: its tables are dropped and re-created), otherwise an
- * in-memory embedded PGlite. One instance per test run (vitest runs the db files in
- * one process, one after another; see vitest.config.ts).
+ * The databases the db (and e2e) tests run on: one per test file, so that files share no
+ * users, sessions, plans or data.
+ * - DATABASE_URL set (a dedicated test database; its name must contain "test"): the global
+ *   setup (test/db/global-setup.ts) migrates it afresh once per run; each file gets a copy
+ *   `<name>__<file>`, created with the migrated database as its template (~0.2 s), and
+ *   dropped after the file.
+ * - otherwise one in-memory embedded PGlite per test process (it boots in ~10 s and has a
+ *   single connection) with a schema per file, `file_<file>`, migrated and dropped after the
+ *   file; PostGIS stays in `public`, on every file's search path. (A PGlite `clone()` per
+ *   file took 5-6 s here; a schema takes 0.2-0.4 s.)
+ * test/db/setup.ts (vitest `setupFiles`) drops each file's database after the file.
  */
+import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
+import knexFactory, { type Knex } from 'knex'
+import { expect } from 'vitest'
+import type { PGlite } from '@electric-sql/pglite'
 import { createApp } from '../../server/app.js'
 import { openDatabase, type Database } from '../../server/db/connection.js'
-import { migrateDownAll, migrateLatest } from '../../server/db/migrate.js'
+import { migrateLatest } from '../../server/db/migrate.js'
 import { clearDataset, insertDataset } from '../../server/repositories/dataset.repository.js'
 import type { Dataset } from '../../geodata/types.js'
 import { hashPassword } from '../../server/auth/password.js'
 import type { Role } from '../../server/auth/roles.js'
 import { findUserByName, insertUser } from '../../server/repositories/users.repository.js'
 import { checkResponse } from '../contract.js'
+import { assertTestDatabaseName } from './global-setup.js'
 
-let shared: Promise<Database> | null = null
+interface FileDb {
+  file: string
+  /** The file's PostgreSQL database URL; null on the embedded database. */
+  url: string | null
+  db: Database
+  drop: () => Promise<void>
+}
 
-/** The shared, migrated test database. */
-export function testDb(): Promise<Database> {
-  shared ??= (async () => {
-    const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL ?? null, dataDir: null })
-    if (db.kind === 'postgres') {
-      const name = (await db.knex.raw('select current_database() as n')).rows[0].n as string
-      if (!/test/.test(name)) throw new Error(`refusing to run db tests on database "${name}": its name must contain "test"`)
-      await migrateDownAll(db.knex)
+let current: { file: string; ready: Promise<FileDb> } | null = null
+
+/** The migrated database of the running test file (created on first use). */
+export async function testDb(): Promise<Database> {
+  return (await currentFileDb()).db
+}
+
+/** The PostgreSQL URL of the running test file's database (null on the embedded database), e.g. for a CLI child process. */
+export async function testDbUrl(): Promise<string | null> {
+  return (await currentFileDb()).url
+}
+
+/** Closes and drops the running test file's database (test/db/setup.ts calls it after each file). */
+export async function releaseTestDb(): Promise<void> {
+  const done = current
+  current = null
+  if (done) await (await done.ready).drop()
+}
+
+function currentFileDb(): Promise<FileDb> {
+  const file = expect.getState().testPath
+  if (!file) throw new Error('testDb() is for test files (call it in a hook or a test)')
+  if (current && current.file !== file) throw new Error(`the database of ${current.file} was not released: add test/db/setup.ts to the project's setupFiles`)
+  current ??= { file, ready: openFileDb(file) }
+  return current.ready
+}
+
+async function openFileDb(file: string): Promise<FileDb> {
+  const slug = path.basename(file).replace(/\.test\.ts$/, '').toLowerCase().replace(/[^a-z0-9]+/g, '_')
+  const url = process.env.DATABASE_URL
+  return url ? openPostgresCopy(url, slug, file) : openEmbeddedSchema(slug, file)
+}
+
+async function openPostgresCopy(baseUrl: string, slug: string, file: string): Promise<FileDb> {
+  const url = new URL(baseUrl)
+  const base = decodeURIComponent(url.pathname.slice(1))
+  assertTestDatabaseName(base)
+  const name = `${base}__${slug}`.slice(0, 63) // PostgreSQL truncates identifiers at 63 bytes
+  // CREATE/DROP DATABASE run from the maintenance database: nobody may be connected to the template.
+  const admin = async (sql: string, bindings: string[]) => {
+    const adminUrl = new URL(baseUrl)
+    adminUrl.pathname = '/postgres'
+    const k = knexFactory({ client: 'pg', connection: adminUrl.href, pool: { min: 0, max: 1 } })
+    try {
+      await k.raw(sql, bindings)
+    } finally {
+      await k.destroy()
     }
-    await migrateLatest(db.knex)
-    return db
+  }
+  await admin('drop database if exists ?? with (force)', [name]) // left by an interrupted run
+  await admin('create database ?? template ??', [name, base])
+  url.pathname = `/${encodeURIComponent(name)}`
+  const db = await openDatabase({ databaseUrl: url.href, dataDir: null })
+  return {
+    file,
+    url: url.href,
+    db,
+    drop: async () => {
+      await db.close()
+      await admin('drop database if exists ?? with (force)', [name])
+    },
+  }
+}
+
+let pglite: Promise<PGlite> | null = null
+
+/** The test process's one embedded PGlite, PostGIS installed in `public`. */
+function processPglite(): Promise<PGlite> {
+  pglite ??= (async () => {
+    const [{ PGlite }, { postgis }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-postgis')])
+    const p = await PGlite.create(undefined, { extensions: { postgis } })
+    await p.exec('create extension if not exists postgis schema public')
+    return p
   })()
-  return shared
+  return pglite
+}
+
+async function openEmbeddedSchema(slug: string, file: string): Promise<FileDb> {
+  const [p, { default: ClientPgLite }] = await Promise.all([processPglite(), import('knex-pglite')])
+  /** knex-pglite closes the PGlite when its knex is destroyed; the next file still needs it. */
+  class SharedPgliteClient extends ClientPgLite {
+    override async destroyRawConnection(): Promise<void> {}
+  }
+  const schema = `file_${slug}`
+  await p.exec(`drop schema if exists "${schema}" cascade; create schema "${schema}"`)
+  const knex = knexFactory({
+    client: SharedPgliteClient as unknown as typeof knexFactory.Client,
+    dialect: 'postgres',
+    connection: () => ({ pglite: p }) as object,
+    searchPath: [schema, 'public'],
+  } as Knex.Config)
+  await migrateLatest(knex)
+  const db: Database = { knex, kind: 'embedded', close: () => knex.destroy() }
+  return {
+    file,
+    url: null,
+    db,
+    drop: async () => {
+      await knex.destroy()
+      await p.exec(`drop schema "${schema}" cascade`)
+    },
+  }
 }
 
 /** Replaces all data with `data`. */

@@ -20,13 +20,21 @@ const TABLES = [
 async function tables(): Promise<string[]> {
   const db = await testDb()
   const { rows } = await db.knex.raw(
-    `select table_name as t from information_schema.tables where table_schema = 'public' and table_name = any(?)`,
+    `select table_name as t from information_schema.tables where table_schema = current_schema() and table_name = any(?)`,
     [TABLES],
   )
   return rows.map((r: { t: string }) => r.t).sort()
 }
 
 describe('migrations', () => {
+  it('run on a database of this file alone (see harness.ts)', async () => {
+    const db = await testDb()
+    const { rows } = await db.knex.raw('select current_database() as d, current_schema() as s')
+    expect(db.kind === 'postgres' ? rows[0].d : rows[0].s).toMatch(/(__|^file_)migrations$/)
+    // Other files sign users in; none of them is here.
+    expect(await db.knex('users').count({ n: '*' })).toEqual([{ n: 0 }])
+  })
+
   it('go up, down and up again', async () => {
     const db = await testDb()
     expect(await tables()).toEqual([...TABLES].sort())
@@ -40,11 +48,11 @@ describe('migrations', () => {
   it('give every geometry column a GiST index', async () => {
     const db = await testDb()
     const { rows: columns } = await db.knex.raw(
-      `select f_table_name as t, f_geometry_column as c from geometry_columns where f_table_schema = 'public'`,
+      `select f_table_name as t, f_geometry_column as c from geometry_columns where f_table_schema = current_schema()`,
     )
     expect(columns.length).toBeGreaterThanOrEqual(5)
     const { rows: indexes } = await db.knex.raw(
-      `select tablename as t, indexdef as d from pg_indexes where schemaname = 'public' and indexdef ilike '%using gist%'`,
+      `select tablename as t, indexdef as d from pg_indexes where schemaname = current_schema() and indexdef ilike '%using gist%'`,
     )
     for (const { t, c } of columns) {
       expect(indexes.some((i: { t: string; d: string }) => i.t === t && i.d.includes(`(${c})`)), `${t}.${c}`).toBe(true)

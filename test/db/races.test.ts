@@ -13,7 +13,7 @@ import { faultyDataset } from '../fixtures/faulty-dataset.js'
 import { tableHashes } from '../../server/repositories/dataset.repository.js'
 import { findPlan } from '../../server/repositories/plans.repository.js'
 import { staffPlan } from '../../server/services/plans/staff.plan.js'
-import { call, get, loadDataset, signIn, startApp, testDb } from './harness.js'
+import { call, get, loadDataset, signIn, startApp, testDb, testDbUrl } from './harness.js'
 
 const onPostgres = Boolean(process.env.DATABASE_URL)
 
@@ -25,7 +25,8 @@ let other: Knex
 beforeAll(async () => {
   db = await testDb()
   app = await startApp(db)
-  other = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL ?? 'postgres://unused' })
+  // A second connection to this file's own database (not DATABASE_URL's, which is its template).
+  other = knexFactory({ client: 'pg', connection: (await testDbUrl()) ?? 'postgres://unused' })
 })
 beforeEach(async () => {
   await loadDataset(db, compliantDataset(1))

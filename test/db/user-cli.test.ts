@@ -8,12 +8,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { call, startApp, testDb } from './harness.js'
+import { call, startApp, testDb, testDbUrl } from './harness.js'
 
 const run = promisify(execFile)
+/** Runs the CLI on this file's database (on PostgreSQL; `env` may override). */
 const cli = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+  const ours = await testDbUrl()
   try {
-    const r = await run(process.execPath, ['--import', 'tsx', 'server/cli/user.ts', ...args], { env: { ...process.env, ...env } })
+    const r = await run(process.execPath, ['--import', 'tsx', 'server/cli/user.ts', ...args], { env: { ...process.env, ...(ours ? { DATABASE_URL: ours } : {}), ...env } })
     return { code: 0, out: r.stdout, err: r.stderr }
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string }

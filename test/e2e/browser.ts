@@ -1,13 +1,17 @@
 /**
  * Headless Chromium for the browser tests: Debian's /usr/bin/chromium driven by
- * playwright-core (no browser download). `chromiumPath()` is null when it is missing,
- * and the e2e tests then skip with a message.
+ * playwright-core (no browser download). `chromiumPath()` is null when it is missing;
+ * the e2e tests then skip with a message, except under CI, where they fail.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[]
+// A CHROMIUM_PATH that is set is the only candidate: a wrong one must not fall back silently.
+const CANDIDATES = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser']
+
+/** Under CI (CI set and not "false" or "0") the browser tests must run, so a missing browser fails them. */
+export const browserRequired = !!process.env.CI && !['false', '0'].includes(process.env.CI)
 
 export function chromiumPath(): string | null {
   return CANDIDATES.find((p) => fs.existsSync(p)) ?? null

@@ -12,11 +12,15 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import type { Database } from '../../server/db/connection.js'
 import { faultyDataset } from '../fixtures/faulty-dataset.js'
 import { ensureUser, loadDataset, startApp, testDb, TEST_PASSWORD } from '../db/harness.js'
-import { artifactPath, chromiumPath, launchBrowser } from './browser.js'
+import { artifactPath, browserRequired, chromiumPath, launchBrowser } from './browser.js'
 import { ensureWebBuilt } from './build.js'
 
 const chromium = chromiumPath()
-if (!chromium) console.warn('[e2e] SKIPPED: Chromium not found (install Debian package chromium or set CHROMIUM_PATH)')
+if (!chromium) {
+  const missing = `Chromium not found (install Debian package chromium or set CHROMIUM_PATH${process.env.CHROMIUM_PATH ? `; ${process.env.CHROMIUM_PATH} does not exist` : ''})`
+  if (browserRequired) throw new Error(`[e2e] ${missing}: under CI the browser tests must run, not skip`)
+  console.warn(`[e2e] SKIPPED: ${missing}`)
+}
 
 /** The status colours of web/src/map/metrics.ts as drawn: fill opacity 0.86 over the background. */
 const BACKGROUND = [0xec, 0xee, 0xe9]

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { SolveAbortedError, solveOffThread, SolverInputError } from '../../../solver/index.js'
 import { lastRunMode } from '../../../solver/run.js'
 import { syntheticGridTowns } from '../../../solver/benchmarks/synthetic.js'
+import { hardKnapsack } from './hard-model.js'
 
 const root = join(import.meta.dirname, '../../..')
 const fixture = (name: string) => join(root, 'test/fixtures/solver', name, 'in.json')
@@ -34,11 +35,31 @@ describe('solveOffThread', () => {
     expect(r.verified).toBe(true)
   })
 
-  it('is cancelled by an AbortSignal', async () => {
+  it('refuses to start with an AbortSignal that is already aborted', async () => {
     const [town] = syntheticGridTowns(10, [40])
     const ctl = new AbortController()
     ctl.abort()
     await expect(solveOffThread('designGrids', town, { signal: ctl.signal })).rejects.toBeInstanceOf(SolveAbortedError)
+  })
+
+  it('stops a running solve when aborted and returns its verified incumbent', async () => {
+    const { model, start } = hardKnapsack()
+    const ctl = new AbortController()
+    let abortedAt = 0
+    // Abort as soon as HiGHS reports its first incumbent: the solve is running in the worker.
+    const onProgress = () => {
+      if (abortedAt) return
+      abortedAt = Date.now()
+      ctl.abort()
+    }
+    const r = await solveOffThread('model', { model, options: { initialSolution: start } }, { timeLimitSec: 60, signal: ctl.signal, onProgress })
+    const stoppedMs = Date.now() - abortedAt
+    expect(lastRunMode).toBe('worker')
+    expect(abortedAt).toBeGreaterThan(0)
+    // Not the 60 s limit, nor run.ts giving up on the worker 2 s after the abort (that rejects).
+    expect(stoppedMs).toBeLessThan(2000)
+    expect(r).toMatchObject({ status: 'feasible', backendStatus: 'Interrupted by user', verified: true, backend: 'highs' })
+    expect(r.values).toHaveLength(60)
   })
 })
 
