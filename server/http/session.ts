@@ -53,7 +53,6 @@ export function requireSession(knex: Knex): RequestHandler {
     }
     if (PUBLIC.has(req.baseUrl + req.path)) return next()
     if (!user) throw new Unauthorized(token ? 'session expired or signed out; sign in again' : undefined)
-    res.locals.user = user
     next()
   }
 }
@@ -71,11 +70,8 @@ export const csrfGuard: RequestHandler = (req, res, next) => {
   const site = req.get('sec-fetch-site')
   if (site && site !== 'same-origin' && site !== 'none') throw new Forbidden(`cross-site request refused (Sec-Fetch-Site: ${site})`, 'Sec-Fetch-Site')
   const origin = req.get('origin')
-  if (origin && origin !== 'null' && originHost(origin) !== req.get('host')) {
-    throw new Forbidden(`cross-origin request refused (Origin: ${origin.slice(0, 100)})`, 'Origin')
-  } else if (origin === 'null') {
-    throw new Forbidden('request from an opaque origin refused (Origin: null)', 'Origin')
-  }
+  // An opaque origin ("null") is no URL: it never matches the host.
+  if (origin && originHost(origin) !== req.get('host')) throw new Forbidden(`cross-origin request refused (Origin: ${origin.slice(0, 100)})`, 'Origin')
   const expected = res.locals.csrfToken as string | undefined
   if (expected && req.get(CSRF_HEADER) !== expected) {
     throw new Forbidden('missing or wrong X-CSRF-Token header: send the csrfToken of POST /api/login or GET /api/me', 'X-CSRF-Token')
