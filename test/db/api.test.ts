@@ -66,6 +66,17 @@ describe('API contract', () => {
     expect(first.properties).toMatchObject({ villages: 4, stations: 1, workers: 6, population: 10000 })
   })
 
+  it('GET /api/divisions/:code/children?level= gives the divisions of a lower level in one answer', async () => {
+    const towns = await ok('/api/divisions/9901/children?level=town', S.DivisionChildren, 'application/geo+json')
+    expect(towns.features.map((f) => f.properties.code)).toEqual(['990101001', '990101002', '990101003', '990101004', '990101005'])
+    expect(towns.features[0].properties).toMatchObject({ level: 'town', parentCode: '990101', villages: 4, stations: 1, workers: 6, population: 10000 })
+    const villages = await ok('/api/divisions/99/children?level=village', S.DivisionChildren, 'application/geo+json')
+    expect(villages.features).toHaveLength(20)
+    expect(villages.features.every((f) => f.properties.level === 'village')).toBe(true)
+    const counties = await ok('/api/divisions/9901/children?level=county', S.DivisionChildren, 'application/geo+json')
+    expect(counties).toEqual(await ok('/api/divisions/9901/children', S.DivisionChildren, 'application/geo+json'))
+  })
+
   it('GET /api/divisions/:code/children of a village is empty', async () => {
     const body = await ok('/api/divisions/990101001001/children', S.DivisionChildren, 'application/geo+json')
     expect(body.features).toEqual([])
@@ -128,6 +139,10 @@ describe('API bad input', () => {
     ['/api/divisions/12345', 400, 'code'],
     ['/api/divisions/9999', 404, undefined],
     ['/api/divisions/999999999/children', 404, undefined],
+    ['/api/divisions/990101/children?level=city', 400, 'level'],
+    ['/api/divisions/990101/children?level=county', 400, 'level'],
+    ['/api/divisions/990101/children?level=street', 400, 'level'],
+    ['/api/divisions/990101/children?depth=2', 400, 'depth'],
     ['/api/villages', 400, 'within'],
     ['/api/villages?within=', 400, 'within'],
     ['/api/villages?within=abc', 400, 'within'],
