@@ -38,7 +38,7 @@ export { PROBLEMS, runProblem, isProblemName, type ProblemName, type ProblemInpu
 export { solveOffThread, SolveAbortedError, type OffThreadOptions } from './run.js'
 export { solveModel, chooseBackend, type SolveModelOptions, type ModelSolution } from './solve.js'
 export { ModelBuilder, type LinearModel, type ModelVariable, type ModelConstraint } from './model.js'
-export { verifySolution, type Verification, type Violation } from './verify.js'
+export { verifySolution, type Verification, type ConstraintViolation } from './verify.js'
 export { haversineMetres, type LngLat, type DistanceTable } from './geo.js'
 export { resolveWeights, type DemandWeights, type DemandSource } from './demand.js'
 export {

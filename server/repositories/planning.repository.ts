@@ -100,13 +100,13 @@ export async function staffFacts(knex: Knex, within: string): Promise<StaffFacts
   }
 }
 
-export interface SupervisorFacts {
+export interface SupervisorPlanFacts {
   stations: Array<{ id: string; name: string; townCode: string; lnglat: LngLat; supervisorId: string | null }>
   supervisors: Array<{ id: string; name: string; countyCode: string; base: LngLat }>
 }
 
 /** Stations within the scope and the supervisors based in it or covering one of its stations. */
-export async function supervisorFacts(knex: Knex, within: string): Promise<SupervisorFacts> {
+export async function supervisorFacts(knex: Knex, within: string): Promise<SupervisorPlanFacts> {
   const like = under(within)
   const [stations, supervisors] = await inParallel(knex, [
     () => knex.raw(
@@ -126,7 +126,7 @@ export async function supervisorFacts(knex: Knex, within: string): Promise<Super
   return {
     stations: stations.rows.map((s: Record<string, unknown>) => ({ ...s, lnglat: [Number(s.lng), Number(s.lat)] })),
     supervisors: supervisors.rows.map((s: Record<string, unknown>) => ({ ...s, base: [Number(s.lng), Number(s.lat)] })),
-  } as SupervisorFacts
+  } as SupervisorPlanFacts
 }
 
 /** One worker's post; a staff plan's state is the list of these for every worker in scope. */

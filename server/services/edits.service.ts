@@ -13,18 +13,18 @@ import * as edits from '../repositories/edits.repository.js'
 import { dataVersion, lockCounties } from '../repositories/meta.repository.js'
 import { audit } from '../repositories/planning.repository.js'
 import { ruleFacts } from '../repositories/rules.repository.js'
-import { evaluateRules, type Violation } from './rules.js'
+import { evaluateRules, type RuleViolation } from './rules.js'
 
 export interface EditResult {
   dataVersion: number
   /** Violations the edit introduced (in the towns it touched). */
-  warnings: Violation[]
+  warnings: RuleViolation[]
 }
 
-const key = (v: Violation) => `${v.rule}:${v.code}`
+const key = (v: RuleViolation) => `${v.rule}:${v.code}`
 
-async function violationsIn(trx: Knex, towns: string[]): Promise<Violation[]> {
-  const out: Violation[] = []
+async function violationsIn(trx: Knex, towns: string[]): Promise<RuleViolation[]> {
+  const out: RuleViolation[] = []
   for (const t of [...new Set(towns)]) out.push(...evaluateRules(await ruleFacts(trx, t)).filter((v) => v.rule !== 'supervisor_stations_range'))
   return out
 }
