@@ -31,6 +31,8 @@ export interface RuleViolation {
   /** The programme document the rule comes from. */
   source: string
   message: { zh: string; en: string }
+  /** The town concerned, when `code` is a station, service point or village. */
+  townCode?: string
   [numbers: string]: unknown
 }
 
