@@ -70,6 +70,15 @@ describe('GET /api/sessions', () => {
     expect((await get(app.url, '/api/sessions?user=Bad%20Name', admin)).body.field).toBe('user')
   })
 
+  it('notes when a session was last used (written at most once a minute)', async () => {
+    const cookie = await signIn(db, app.url, 'sess-seen', 'viewer', '990101')
+    const id = (await sessionsOf(cookie)).find((s) => s.current)!.id
+    await db.knex('sessions').where({ id }).update({ last_seen_at: db.knex.raw("now() - interval '2 hours'") })
+    await get(app.url, '/api/divisions', cookie)
+    const seen = Date.parse((await sessionsOf(cookie)).find((s) => s.id === id)!.lastSeenAt)
+    expect(Date.now() - seen).toBeLessThan(60_000)
+  })
+
   it('leaves out expired sessions, and pruning still deletes them', async () => {
     const cookie = await signIn(db, app.url, 'sess-expiring', 'viewer', '990101')
     const old = await signIn(db, app.url, 'sess-expiring', 'viewer', '990101')
