@@ -196,7 +196,8 @@ export async function deleteSessionById(knex: Knex, sessionId: string, owner: { 
   const q = knex('sessions').where('id', sessionId).andWhere('expires_at', '>', knex.fn.now())
   if ('userId' in owner) q.andWhere('user_id', owner.userId)
   else q.whereIn('user_id', knex('users').select('id').where('scope_code', 'like', under(owner.scope)))
-  return (await q.del()) > 0
+  // `returning`, not the count: knex-pglite answers a delete with its result object, not a number.
+  return (await q.del().returning('id')).length > 0
 }
 
 export async function deleteSession(knex: Knex, tokenHash: string): Promise<void> {
