@@ -18,6 +18,7 @@ import { createApp } from '../server/app.js'
 import { openDatabase, type Database } from '../server/db/connection.js'
 import { migrateDownAll, migrateLatest } from '../server/db/migrate.js'
 import { clearDataset, countDivisions } from '../server/repositories/dataset.repository.js'
+import { invalidate } from '../server/repositories/meta.repository.js'
 import { seedDemo } from '../server/services/seed.service.js'
 import { hashPassword } from '../server/auth/password.js'
 import { findUserByName, insertUser } from '../server/repositories/users.repository.js'
@@ -100,7 +101,7 @@ async function timeApi(db: Database, label: string) {
       const times: number[] = []
       let bytes = 0
       for (let i = 0; i < 5; i++) {
-        if (mode === 'computed') await db.knex.raw('update app_meta set data_version = data_version + 1')
+        if (mode === 'computed') await invalidate(db.knex)
         const t = performance.now()
         const res = await fetch(base + path, { headers: { cookie } })
         bytes = (await res.arrayBuffer()).byteLength

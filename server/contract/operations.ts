@@ -154,7 +154,7 @@ export const OPERATIONS: Operation[] = [
     responses: { 200: ok(S.Plan), 400: problem('malformed id'), 404: problem('no such plan in your scope') },
   },
   planById('apply', 'Apply a draft plan in one transaction (roles bureau, admin)', 200, {
-    409: problem('the plan is not a draft, or the data in its scope changed since it was computed (changedTables)'),
+    409: problem('the plan is not a draft, or the data in its scope changed since it was computed (changedCounties, changedTables)'),
   }),
   planById('discard', 'Discard a draft or failed plan', 200, { 409: problem('the plan is not a draft') }),
   planById('revert', 'A new draft plan restoring the state from before an applied plan', 201, { 409: problem('the plan is not applied') }),

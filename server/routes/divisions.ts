@@ -22,13 +22,13 @@ export function divisionRoutes(knex: Knex, cache: VersionedCache): Router {
     const user = userWith(res, 'read')
     const { code } = parseInput(CodeParams, req.params, 'path')
     await requireDivision(knex, code, user.scope)
-    sendCached(req, res, 'division', code, await cache.get(knex, `division:${code}`, () => getDivision(knex, code, code)), 'json')
+    sendCached(req, res, 'division', code, await cache.get(knex, code, `division:${code}`, () => getDivision(knex, code, code)), 'json')
   })
   router.get('/api/divisions/:code/children', async (req, res) => {
     const user = userWith(res, 'read')
     const { code } = parseInput(CodeParams, req.params, 'path')
     await requireDivision(knex, code, user.scope)
-    sendCached(req, res, 'children', code, await cache.get(knex, `children:${code}`, () => getChildren(knex, code, code)), 'application/geo+json')
+    sendCached(req, res, 'children', code, await cache.get(knex, code, `children:${code}`, () => getChildren(knex, code, code)), 'application/geo+json')
   })
   return router
 }

@@ -75,5 +75,5 @@ export async function coverageSummary(knex: Knex, within: string, opts: Coverage
 export function cachedCoverage(cache: VersionedCache, knex: Knex, within: string, opts: CoverageOptions): Promise<CachedJson> {
   const key = JSON.stringify(['coverage', within, opts.distanceKm ?? null, opts.overloadFactor ?? null, opts.weights ?? null, opts.geometry ?? true])
   // The scope was checked by the caller; the report itself does not depend on it.
-  return cache.get(knex, key, () => coverageOf(knex, within, '', opts))
+  return cache.get(knex, within, key, () => coverageOf(knex, within, '', opts))
 }
