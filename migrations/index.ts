@@ -13,6 +13,7 @@ import * as innerPoint from './20261123_0007_division_inner_point.js'
 import * as province from './20261124_0001_province.js'
 import * as loginThrottle from './20261201_0008_login_throttle.js'
 import * as countyVersions from './20261201_0009_county_versions.js'
+import * as auditSessions from './20261201_0010_audit_sessions.js'
 
 type Migration = { name: string; up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> }
 
@@ -27,6 +28,7 @@ export const migrations: Migration[] = [
   { name: '20261124_0001_province', ...province },
   { name: '20261201_0008_login_throttle', ...loginThrottle },
   { name: '20261201_0009_county_versions', ...countyVersions },
+  { name: '20261201_0010_audit_sessions', ...auditSessions },
 ]
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

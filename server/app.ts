@@ -9,6 +9,7 @@ import { openApiDocument } from './contract/openapi.js'
 import { csrfGuard, requireSession } from './http/session.js'
 import { noStore, securityHeaders } from './http/security.js'
 import type { ThrottlePolicy } from './repositories/users.repository.js'
+import { auditRoutes } from './routes/audit.js'
 import { authRoutes } from './routes/auth.js'
 import { coverageRoutes } from './routes/coverage.js'
 import { editRoutes } from './routes/edits.js'
@@ -64,6 +65,7 @@ export function createApp(db: Database, opts: AppOptions = {}): Express {
   app.use(coverageRoutes(db.knex, cache))
   app.use(planRoutes(db.knex, jobs))
   app.use(editRoutes(db.knex))
+  app.use(auditRoutes(db.knex))
   app.use('/api', notFoundHandler)
 
   if (opts.serveWeb !== false && fs.existsSync(path.join(webDist, 'index.html'))) {

@@ -26,6 +26,13 @@ export class NotFound extends HttpError {
   }
 }
 
+/** The caller may not do this (its role, or a request refused by the CSRF defence). */
+export class Forbidden extends HttpError {
+  constructor(detail: string, field?: string) {
+    super(403, 'Forbidden', detail, field ? { field } : {})
+  }
+}
+
 export class Conflict extends HttpError {
   constructor(detail: string, extra: Record<string, unknown> = {}) {
     super(409, 'Conflict', detail, extra)

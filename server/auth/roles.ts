@@ -7,11 +7,11 @@ import { isWithin } from '../../geodata/codes.js'
 export const ROLES = ['admin', 'bureau', 'planner', 'supervisor', 'viewer'] as const
 export type Role = (typeof ROLES)[number]
 
-export type Permission = 'read' | 'plan:draft' | 'plan:apply' | 'network:edit' | 'visits:manage' | 'users:manage'
+export type Permission = 'read' | 'plan:draft' | 'plan:apply' | 'network:edit' | 'visits:manage' | 'users:manage' | 'audit:read'
 
 const PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['read', 'plan:draft', 'plan:apply', 'network:edit', 'visits:manage', 'users:manage'],
-  bureau: ['read', 'plan:draft', 'plan:apply', 'network:edit'],
+  admin: ['read', 'plan:draft', 'plan:apply', 'network:edit', 'visits:manage', 'users:manage', 'audit:read'],
+  bureau: ['read', 'plan:draft', 'plan:apply', 'network:edit', 'audit:read'],
   planner: ['read', 'plan:draft', 'network:edit'],
   supervisor: ['read', 'visits:manage'],
   viewer: ['read'],

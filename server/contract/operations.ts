@@ -194,4 +194,30 @@ export const OPERATIONS: Operation[] = [
     body: R.ServicePointHostBody,
     responses: editResponses,
   },
+  {
+    method: 'get',
+    path: '/api/audit',
+    summary: 'The audit trail: who changed what and when, in the scope (roles admin, bureau), newest first, in pages',
+    permission: 'audit:read',
+    query: R.AuditQuery,
+    responses: {
+      200: ok(S.AuditPage, 'A page of entries; pass nextCursor as cursor for the next'),
+      400: problem('a parameter is malformed (a date without offset, a cursor not made by this API); `field` names it'),
+      404: problem('no such division in your scope'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/sessions',
+    summary: "The caller's live sessions (an admin may name another user of its scope)",
+    query: R.SessionsQuery,
+    responses: { 200: ok(S.SessionList), 403: problem('only an admin may list the sessions of another user'), 404: problem('no such user in your scope') },
+  },
+  {
+    method: 'delete',
+    path: '/api/sessions/{id}',
+    summary: 'Revoke a session (its owner, or an admin of the owner\'s scope); revoking the current one signs out',
+    params: R.IdParams,
+    responses: { 204: { description: 'Revoked' }, 400: problem('malformed id'), 404: problem('no such session of yours') },
+  },
 ]

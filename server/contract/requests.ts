@@ -61,3 +61,23 @@ export const CreatePlanBody = z.object({ kind: z.enum(PLAN_KINDS), within: Divis
 export const MoveWorkerBody = z.object({ to: EntityId }).strict()
 export const VillageGridUnitBody = z.object({ gridUnitId: EntityId.nullable() }).strict()
 export const ServicePointHostBody = z.object({ villageCode: VillageCode }).strict()
+
+/** A user name (the users table's rule). */
+export const Username = z.string().regex(/^[a-z0-9][a-z0-9_.-]{1,39}$/, 'a user name: 2-40 of a-z, 0-9, _ . -')
+/** An instant with its offset, e.g. 2026-12-01T00:00:00+08:00 or 2026-11-30T16:00:00Z. */
+const Instant = z.iso.datetime({ offset: true, message: 'a date and time with its offset, e.g. 2026-12-01T00:00:00+08:00' })
+
+/** GET /api/audit: `within` defaults to the reader's scope; `since` inclusive, `until` exclusive. */
+export const AuditQuery = z
+  .object({
+    within: DivisionCode.optional(),
+    since: Instant.optional(),
+    until: Instant.optional(),
+    user: Username.optional(),
+    limit: z.coerce.number().int().min(1).max(200).optional(),
+    cursor: z.string().min(1).max(200).optional(),
+  })
+  .strict()
+
+/** GET /api/sessions: another user's sessions (admins only). */
+export const SessionsQuery = z.object({ user: Username.optional() }).strict()

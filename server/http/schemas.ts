@@ -258,6 +258,33 @@ export const PlanList = z.object({ plans: z.array(PlanSummary) })
 
 export const EditResult = z.object({ dataVersion: z.number().int(), warnings: RuleCheck.shape.violations })
 
+export const AuditEntry = z.object({
+  id: z.string(),
+  at: z.iso.datetime(),
+  user: z.string(),
+  action: z.string(),
+  summary: Text,
+  scope: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
+  /** The divisions within the reader's scope that the entry touched. */
+  divisions: z.array(z.string()),
+  /** What the entry links to: a plan (its id) or the edited worker, village or service point. */
+  target: z.object({ type: z.string(), id: z.string() }).nullable(),
+  details: z.record(z.string(), z.unknown()),
+})
+export const AuditPage = z.object({ entries: z.array(AuditEntry), nextCursor: z.string().nullable() })
+
+export const SessionInfo = z.object({
+  id: z.uuid(),
+  createdAt: z.iso.datetime(),
+  lastSeenAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  /** The session of this request. */
+  current: z.boolean(),
+})
+export const SessionList = z.object({ user: z.string(), sessions: z.array(SessionInfo) })
+
 /** The OpenAPI document itself (its shape is the OpenAPI 3.0 specification's). */
 export const OpenApi = z.object({ openapi: z.string().startsWith('3.0.'), info: z.object({ title: z.string() }).loose(), paths: z.record(z.string(), z.unknown()) }).loose()
 

@@ -7,8 +7,8 @@ import { parse as parseCookies } from 'cookie'
 import type { Request, RequestHandler, Response } from 'express'
 import type { Knex } from 'knex'
 import { can, type Permission, type SessionUser } from '../auth/roles.js'
-import { HttpError } from '../errors.js'
-import { sessionUser, SESSION_TTL_MS, Unauthorized } from '../services/auth.service.js'
+import { Forbidden } from '../errors.js'
+import { liveSession, SESSION_TTL_MS, Unauthorized } from '../services/auth.service.js'
 
 export const SESSION_COOKIE = 'sb_session'
 const PUBLIC = new Set(['/api/health', '/api/login', '/api/openapi.json', '/api/me'])
@@ -46,9 +46,11 @@ export function clearSessionCookie(res: Response): void {
 export function requireSession(knex: Knex): RequestHandler {
   return async (req, res, next) => {
     const token = readCookie(req, SESSION_COOKIE)
-    const user = token ? await sessionUser(knex, token) : null
-    if (user) {
-      res.locals.user = user
+    const session = token ? await liveSession(knex, token) : null
+    const user = session?.user ?? null
+    if (session) {
+      res.locals.user = session.user
+      res.locals.sessionId = session.sessionId
       res.locals.csrfToken = csrfToken(token!)
     }
     if (PUBLIC.has(req.baseUrl + req.path)) return next()
@@ -87,17 +89,18 @@ function originHost(origin: string): string | null {
   }
 }
 
+/** The public id of the request's session (a guarded route has one). */
+export function currentSessionId(res: Response): string {
+  const id = res.locals.sessionId as string | undefined
+  if (!id) throw new Unauthorized()
+  return id
+}
+
 /** The signed-in user of a guarded route. */
 export function currentUser(res: Response): SessionUser {
   const user = res.locals.user as SessionUser | undefined
   if (!user) throw new Unauthorized()
   return user
-}
-
-export class Forbidden extends HttpError {
-  constructor(detail: string, field?: string) {
-    super(403, 'Forbidden', detail, field ? { field } : {})
-  }
 }
 
 /** The signed-in user, after checking that their role grants `permission`. */

@@ -213,17 +213,24 @@ export async function networkFingerprint(knex: Knex, within: string): Promise<Re
   return out
 }
 
-/** Appends an audit record. */
+/**
+ * Appends an audit record. `scope` is the division the entry is about; `divisions` the others
+ * it touched (e.g. the town a worker left): a reader sees an entry when any of them lies in its scope.
+ */
 export async function audit(
   trx: Knex,
-  entry: { actor: string; action: string; entity: string; entityId?: string | null; scope?: string | null; details?: unknown },
+  entry: { actor: string; action: string; entity: string; entityId?: string | null; scope?: string | null; divisions?: string[]; details?: unknown },
 ): Promise<void> {
-  await trx('audit_log').insert({
-    actor: entry.actor,
-    action: entry.action,
-    entity: entry.entity,
-    entity_id: entry.entityId ?? null,
-    scope_code: entry.scope ?? null,
-    details: JSON.stringify(entry.details ?? {}),
-  })
+  const [row] = await trx('audit_log')
+    .insert({
+      actor: entry.actor,
+      action: entry.action,
+      entity: entry.entity,
+      entity_id: entry.entityId ?? null,
+      scope_code: entry.scope ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .returning('id')
+  const codes = [...new Set([entry.scope, ...(entry.divisions ?? [])].filter((c): c is string => !!c))]
+  if (codes.length) await trx('audit_log_divisions').insert(codes.map((code) => ({ audit_id: row.id, code })))
 }

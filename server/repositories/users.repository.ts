@@ -1,6 +1,7 @@
 /** Users and sessions. */
 import type { Knex } from 'knex'
 import type { Role, SessionUser } from '../auth/roles.js'
+import { under } from './scope.js'
 
 export interface UserRow extends SessionUser {
   passwordHash: string
@@ -120,19 +121,85 @@ export async function pruneAuthState(knex: Knex, windowSec: number): Promise<{ s
   return { sessions, throttle }
 }
 
-export async function insertSession(knex: Knex, tokenHash: string, userId: number, expiresAt: Date): Promise<void> {
-  await knex('sessions').insert({ token_hash: tokenHash, user_id: userId, expires_at: expiresAt })
+/** Where a session was signed in from (shown to its owner in the list of sessions). */
+export interface SessionOrigin {
+  userAgent?: string | null
+  ip?: string | null
 }
 
-/** The user of a live session, or null; expired sessions are ignored. */
-export async function findSessionUser(knex: Knex, tokenHash: string): Promise<SessionUser | null> {
+export async function insertSession(knex: Knex, tokenHash: string, userId: number, expiresAt: Date, origin: SessionOrigin = {}): Promise<void> {
+  await knex('sessions').insert({
+    token_hash: tokenHash,
+    user_id: userId,
+    expires_at: expiresAt,
+    user_agent: origin.userAgent?.slice(0, 300) || null,
+    ip: origin.ip?.slice(0, 100) || null,
+  })
+}
+
+export interface LiveSession {
+  user: SessionUser
+  /** The session's public id (never its token or the token's hash). */
+  sessionId: string
+  lastSeenAt: Date
+}
+
+/** The user and public id of a live session, or null; expired sessions are ignored. */
+export async function findLiveSession(knex: Knex, tokenHash: string): Promise<LiveSession | null> {
   const row = await knex('sessions as s')
     .join('users as u', 'u.id', 's.user_id')
-    .select('u.id', 'u.username', 'u.role', 'u.scope_code as scope', 'u.supervisor_id as supervisorId')
+    .select('u.id', 'u.username', 'u.role', 'u.scope_code as scope', 'u.supervisor_id as supervisorId', 's.id as sessionId', 's.last_seen_at as lastSeenAt')
     .where('s.token_hash', tokenHash)
     .andWhere('s.expires_at', '>', knex.fn.now())
     .first()
+  if (!row) return null
+  const { sessionId, lastSeenAt, ...user } = row
+  return { user: { ...user, id: Number(user.id) }, sessionId, lastSeenAt: new Date(lastSeenAt) }
+}
+
+/** Records that a session was used now. */
+export async function touchSession(knex: Knex, sessionId: string): Promise<void> {
+  await knex('sessions').where({ id: sessionId }).update({ last_seen_at: knex.fn.now() })
+}
+
+export interface SessionRow {
+  id: string
+  createdAt: Date
+  lastSeenAt: Date
+  expiresAt: Date
+  userAgent: string | null
+  ip: string | null
+}
+
+/** The live sessions of a user, newest first. */
+export async function listSessions(knex: Knex, userId: number): Promise<SessionRow[]> {
+  return knex('sessions')
+    .select('id', 'created_at as createdAt', 'last_seen_at as lastSeenAt', 'expires_at as expiresAt', 'user_agent as userAgent', 'ip')
+    .where('user_id', userId)
+    .andWhere('expires_at', '>', knex.fn.now())
+    .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+}
+
+/** A user by name, if its scope lies within `scope`. */
+export async function findUserInScope(knex: Knex, username: string, scope: string): Promise<SessionUser | null> {
+  const row = await knex('users as u')
+    .select(userColumns.filter((c) => !c.includes('password')))
+    .where('u.username', username)
+    .andWhere('u.scope_code', 'like', under(scope))
+    .first()
   return row ? { ...row, id: Number(row.id) } : null
+}
+
+/**
+ * Deletes a live session by its public id if it belongs to `owner.userId`, or (for an
+ * admin) to a user whose scope lies within `owner.scope`. Answers whether one was deleted.
+ */
+export async function deleteSessionById(knex: Knex, sessionId: string, owner: { userId: number } | { scope: string }): Promise<boolean> {
+  const q = knex('sessions').where('id', sessionId).andWhere('expires_at', '>', knex.fn.now())
+  if ('userId' in owner) q.andWhere('user_id', owner.userId)
+  else q.whereIn('user_id', knex('users').select('id').where('scope_code', 'like', under(owner.scope)))
+  // `returning`, not the count: knex-pglite answers a delete with its result object, not a number.
+  return (await q.del().returning('id')).length > 0
 }
 
 export async function deleteSession(knex: Knex, tokenHash: string): Promise<void> {

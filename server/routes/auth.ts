@@ -14,7 +14,7 @@ export function authRoutes(knex: Knex, opts: { clientThrottle?: ThrottlePolicy; 
   router.post('/api/login', async (req, res) => {
     const { username, password } = parseInput(LoginBody, req.body ?? {}, 'body')
     try {
-      const session = await login(knex, username, password, { client: req.ip, clientThrottle: opts.clientThrottle, accountThrottle: opts.accountThrottle })
+      const session = await login(knex, username, password, { client: req.ip, clientThrottle: opts.clientThrottle, accountThrottle: opts.accountThrottle, userAgent: req.get('user-agent') })
       setSessionCookie(req, res, session.token)
       res.json({ user: session.user, expiresAt: session.expiresAt.toISOString(), csrfToken: csrfToken(session.token) })
     } catch (err) {

@@ -45,7 +45,7 @@ export async function login(
   knex: Knex,
   username: string,
   password: string,
-  opts: { client?: string; clientThrottle?: ThrottlePolicy; accountThrottle?: ThrottlePolicy } = {},
+  opts: { client?: string; clientThrottle?: ThrottlePolicy; accountThrottle?: ThrottlePolicy; userAgent?: string } = {},
 ): Promise<{ token: string; user: SessionUser; expiresAt: Date }> {
   const accountKey = `account:${username}`
   const clientKey = opts.client ? `client:${opts.client}` : null
@@ -66,14 +66,19 @@ export async function login(
   if (clientKey) await users.refundLoginAttempt(knex, clientKey, clientPolicy)
   const token = randomBytes(32).toString('base64url')
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS)
-  await users.insertSession(knex, sha256(token), user.id, expiresAt)
+  await users.insertSession(knex, sha256(token), user.id, expiresAt, { userAgent: opts.userAgent, ip: opts.client })
   const { id, role, scope, supervisorId } = user
   return { token, expiresAt, user: { id, username: user.username, role, scope, supervisorId } }
 }
 
-/** The user of a session token, or null. */
-export async function sessionUser(knex: Knex, token: string): Promise<SessionUser | null> {
-  return users.findSessionUser(knex, sha256(token))
+/** How often a session's "last seen" time is written (not on every request). */
+const TOUCH_EVERY_MS = 60 * 1000
+
+/** The user and public id of a live session token, or null; notes when it was last used. */
+export async function liveSession(knex: Knex, token: string): Promise<users.LiveSession | null> {
+  const session = await users.findLiveSession(knex, sha256(token))
+  if (session && Date.now() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) await users.touchSession(knex, session.sessionId)
+  return session
 }
 
 export async function logout(knex: Knex, token: string): Promise<void> {

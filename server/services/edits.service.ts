@@ -85,6 +85,7 @@ export async function moveWorker(knex: Knex, user: SessionUser, workerId: string
         entity: 'worker',
         entityId: worker.id,
         scope: post.townCode,
+        divisions: [worker.townCode],
         details: { from: worker.servicePointId ?? worker.stationId, to: post.id },
       }
     },

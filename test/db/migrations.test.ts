@@ -15,6 +15,7 @@ const TABLES = [
   'supervisors',
   'supervisor_stations',
   'audit_log',
+  'audit_log_divisions',
 ]
 
 async function tables(): Promise<string[]> {

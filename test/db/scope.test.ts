@@ -24,6 +24,7 @@ let userA: string
 let provinceUser: string
 let cityUser: string
 let planB: { id: string; jobId: string }
+let sessionB: string
 
 beforeAll(async () => {
   db = await testDb()
@@ -37,6 +38,7 @@ beforeAll(async () => {
   const adminB = await signIn(db, url, 'scope-bureau-b', 'bureau', '990102')
   planB = (await call(url, 'POST', '/api/plans', { cookie: adminB, body: { kind: 'supervisors', within: '990102' } })).body
   await jobs.idle()
+  sessionB = (await call(url, 'GET', '/api/sessions', { cookie: adminB })).body.sessions[0].id
   userA = await signIn(db, url, 'scope-bureau-a', 'bureau', '990101')
   provinceUser = await signIn(db, url, 'scope-bureau-province', 'bureau', '99')
   cityUser = await signIn(db, url, 'scope-bureau-city', 'bureau', '9901')
@@ -74,6 +76,9 @@ const cases = (): [string, string, string, unknown?][] => [
   ['/api/villages/{code}/grid-unit', 'PUT', '/api/villages/990102001001/grid-unit', { gridUnitId: null }],
   ['/api/villages/{code}/grid-unit', 'PUT', '/api/villages/990101001001/grid-unit', { gridUnitId: 'gu-990102001-1' }],
   ['/api/service-points/{id}/host', 'PUT', '/api/service-points/sp-990102001-1/host', { villageCode: '990102001002' }],
+  ['/api/audit', 'GET', '/api/audit?within=990102'],
+  ['/api/sessions', 'GET', '/api/sessions?user=scope-bureau-b'],
+  ['/api/sessions/{id}', 'DELETE', `/api/sessions/${sessionB}`],
 ]
 
 describe('scope', () => {
@@ -93,6 +98,7 @@ describe('scope', () => {
     expect(await tableHashes(db.knex)).toEqual(before)
     const plan = (await db.knex('plans').where({ id: planB.id }).first()) as { status: string }
     expect(plan.status).toBe('draft')
+    expect(await db.knex('sessions').where({ id: sessionB }).first()).toBeTruthy()
   })
 
   it('lists only what the scope holds', async () => {
@@ -105,7 +111,7 @@ describe('scope', () => {
 const CODE_ROUTES: [string, (code: string) => string, string][] = [
   ['/api/divisions/{code}', (c) => `/api/divisions/${c}`, 'code'],
   ['/api/divisions/{code}/children', (c) => `/api/divisions/${c}/children`, 'code'],
-  ...['villages', 'stations', 'grid-units', 'service-points', 'workers', 'supervisors', 'rules/check', 'coverage', 'plans'].map(
+  ...['villages', 'stations', 'grid-units', 'service-points', 'workers', 'supervisors', 'rules/check', 'coverage', 'plans', 'audit'].map(
     (kind): [string, (code: string) => string, string] => [`/api/${kind}`, (c) => `/api/${kind}?within=${c}`, 'within'],
   ),
 ]

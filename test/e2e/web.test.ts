@@ -493,6 +493,32 @@ describe.skipIf(!chromium)('web UI in Chromium', () => {
     expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([])
   })
 
+  it('lists the changes made above in the audit tab, opens a plan from it, and lists this session', async () => {
+    await page.getByRole('tab', { name: '审计' }).click()
+    const entries = page.locator('.audit li')
+    // Newest first: the grid plan of town 990101001, applied by this user in the test before.
+    await contains(entries.first(), '应用网格划分方案')
+    await contains(entries.first(), 'e2e-bureau')
+    await hasCount(page.locator('.audit li[data-audit="plan.apply"]'), 2)
+    await hasCount(page.locator('.audit li[data-audit="plan.discard"]'), 1)
+    await page.screenshot({ path: artifactPath('web-audit.png') })
+    // The staff plan applied earlier opens in the plan review.
+    const plans = (await (await page.request.get(`${app.url}/api/plans?within=990101`)).json()).plans as { id: string; kind: string; status: string }[]
+    const staff = plans.find((p) => p.kind === 'staff' && p.status === 'applied')!
+    const staffEntry = page.locator('.audit li[data-audit="plan.apply"]', { hasText: '社工岗位配置' })
+    await staffEntry.getByRole('button', { name: '查看方案' }).click()
+    await hasAttr(page.getByRole('tab', { name: '规划' }), 'aria-selected', 'true')
+    await page.locator('.review[data-plan-status="applied"]').waitFor()
+    await contains(page.locator('.review [data-summary]'), '人员调动')
+    await expect.poll(() => new URL(page.url()).searchParams.get('plan'), POLL).toBe(staff.id)
+    // Settings list this browser's session as the current one.
+    await page.getByRole('button', { name: '设置' }).click()
+    await contains(page.getByRole('dialog').locator('[data-session="current"]'), '当前会话')
+    await page.screenshot({ path: artifactPath('web-sessions.png') })
+    await page.getByRole('dialog').getByRole('button', { name: '取消' }).click()
+    expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([])
+  })
+
   it('starts a province-scoped user at the province, its cities in the picker', async () => {
     await ensureUser(db, 'e2e-province', 'admin', '99')
     const own = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })

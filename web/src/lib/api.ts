@@ -51,8 +51,17 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
 }
 
 export async function postJson<T>(path: string, body?: unknown): Promise<T> {
+  return send<T>('POST', path, body)
+}
+
+/** DELETE a resource (answers 204: resolves to null). */
+export async function deleteJson(path: string): Promise<null> {
+  return send<null>('DELETE', path)
+}
+
+async function send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
-    method: 'POST',
+    method,
     credentials: 'same-origin',
     headers: {
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),

@@ -7,7 +7,7 @@
 import type { FeatureCollection } from 'geojson'
 import { getJson, takePrefetched } from './api'
 import { bboxOf, unionBBox, type BBox } from './geo'
-import { levelOf } from './roles'
+import { canReadAudit, levelOf } from './roles'
 import { childLevel, cityOf, CODE_LENGTH, countyOf, isDivisionCode, isLevel, isWithin, NATION, townOf, type DivisionLevel } from '../../../geodata/codes'
 import { formatCamera, parseCamera, readUrl, writeUrl, type Camera } from './url'
 import { METRIC_IDS, scaleFor, type MetricId } from '../map/metrics'
@@ -30,8 +30,13 @@ export interface Selection {
   kind: SelectionKind
   id: string
 }
-export type Tab = 'dashboard' | 'details' | 'plan'
-export const TABS: readonly Tab[] = ['dashboard', 'details', 'plan']
+export type Tab = 'dashboard' | 'details' | 'plan' | 'audit'
+const TABS: readonly Tab[] = ['dashboard', 'details', 'plan']
+
+/** The panel's tabs for a user: the audit trail for the roles that may read it. */
+export function tabsFor(user: User | null): readonly Tab[] {
+  return user && canReadAudit(user.role) ? [...TABS, 'audit'] : TABS
+}
 
 const SEL_PREFIX: Record<SelectionKind, string> = { village: 'v', town: 't', county: 'c', station: 'st', point: 'sp' }
 
@@ -120,7 +125,7 @@ class AppState {
     this.user = user
     const url = readUrl()
     if (url.m && (METRIC_IDS as readonly string[]).includes(url.m)) this.metric = url.m as MetricId
-    if (url.tab && (['dashboard', 'details', 'plan'] as string[]).includes(url.tab)) this.tab = url.tab as Tab
+    if (url.tab && (tabsFor(user) as string[]).includes(url.tab)) this.tab = url.tab as Tab
     this.camera = parseCamera(url.map) ? url.map! : null
     const wanted = url.d && isDivisionCode(url.d) && !isLevel(url.d, 'village') && this.inScope(url.d) ? url.d : null
     // The division to show first, then the lists the pickers need: one database connection
@@ -368,7 +373,7 @@ class AppState {
     this.popping = true
     try {
       this.metric = url.m && (METRIC_IDS as readonly string[]).includes(url.m) ? (url.m as MetricId) : 'status'
-      this.tab = (url.tab as Tab) ?? 'dashboard'
+      this.tab = url.tab && (tabsFor(this.user) as string[]).includes(url.tab) ? (url.tab as Tab) : 'dashboard'
       this.camera = parseCamera(url.map) ? url.map! : null
       const code = url.d && this.inScope(url.d) ? url.d : this.within
       if (code !== this.within) void this.open(code, { push: false, selection: selectionFromString(url.s), keepCamera: true })

@@ -61,6 +61,7 @@ export const MESSAGES = {
   'tab.dashboard': ['概览', 'Dashboard'],
   'tab.details': ['详情', 'Details'],
   'tab.plan': ['规划', 'Planning'],
+  'tab.audit': ['审计', 'Audit'],
 
   'metric.choose': ['地图着色指标', 'Colour the map by'],
   'metric.status': ['覆盖缺口状态', 'Coverage gap status'],
@@ -313,6 +314,24 @@ export const MESSAGES = {
   'settings.attributionPrefix': ['底图：', 'Basemap: '],
   'settings.badUrl': ['地址需以 http(s):// 开头并包含 {z}、{x}、{y}', 'The URL must start with http(s):// and contain {z}, {x} and {y}'],
   'settings.clear': ['清除', 'Clear'],
+
+  'audit.title': ['审计日志', 'Audit trail'],
+  'audit.user': ['用户', 'User'],
+  'audit.anyUser': ['全部用户', 'any user'],
+  'audit.since': ['起始日期', 'From'],
+  'audit.until': ['截止日期', 'To'],
+  'audit.filter': ['筛选', 'Filter'],
+  'audit.openPlan': ['查看方案', 'Open the plan'],
+  'audit.showOnMap': ['在地图上查看', 'Show on the map'],
+  'audit.more': ['加载更多', 'More'],
+  'audit.none': ['本范围暂无修改记录。', 'No changes recorded in this scope.'],
+
+  'sessions.title': ['我的登录会话', 'My sessions'],
+  'sessions.current': ['当前会话', 'This session'],
+  'sessions.since': ['登录于 {at}', 'signed in {at}'],
+  'sessions.lastSeen': ['最近使用 {at}', 'last used {at}'],
+  'sessions.revoke': ['注销', 'Revoke'],
+  'sessions.revokeCurrent': ['注销并退出', 'Revoke and sign out'],
 } as const satisfies Record<string, readonly [string, string]>
 
 export type MessageKey = keyof typeof MESSAGES

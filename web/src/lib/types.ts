@@ -207,3 +207,7 @@ export interface Problem {
   detail: string
   field?: string
 }
+
+// The audit trail and the sessions are the server's own types (type-only).
+export type { AuditEntry, AuditPage } from '../../../server/services/audit.service'
+export type { SessionView } from '../../../server/services/sessions.service'
