@@ -43,7 +43,8 @@ export async function insertUser(
 }
 
 export async function deleteUser(knex: Knex, username: string): Promise<boolean> {
-  return (await knex('users').where({ username }).del()) > 0
+  // `returning`, not the count: knex-pglite answers a delete with its result object, not a number.
+  return (await knex('users').where({ username }).del().returning('id')).length > 0
 }
 
 export async function setPasswordHash(knex: Knex, username: string, passwordHash: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/connection.js'
+import { deleteUser } from '../../server/repositories/users.repository.js'
 import { compliantDataset } from '../fixtures/compliant-dataset.js'
 import { appRoutes } from '../routes.js'
 import { call, ensureUser, get, loadDataset, signIn, startApp, testDb, TEST_PASSWORD } from './harness.js'
@@ -45,6 +46,12 @@ describe('sign-in and sessions', () => {
     const res = await call(app.url, 'POST', '/api/login', { body: { username: 'x' } })
     expect(res.status).toBe(400)
     expect(res.body.field).toBe('password')
+  })
+
+  it('removing a user says whether there was one (on both databases)', async () => {
+    await ensureUser(db, 'to-remove', 'viewer', '990101')
+    expect(await deleteUser(db.knex, 'to-remove')).toBe(true)
+    expect(await deleteUser(db.knex, 'to-remove')).toBe(false)
   })
 
   it('signs out: the cookie no longer works', async () => {
