@@ -136,11 +136,14 @@ export async function backupPostgres(databaseUrl: string, file: string, progress
   }
 }
 
+/** Entries of a pg_restore list that belong to PostGIS: the extension, its comment, its table's rows (the app adds no SRID). */
+const isPostgisOwn = (line: string) => / EXTENSION /.test(line) || / TABLE DATA public spatial_ref_sys /.test(line)
+
 /**
  * pg_restore of `file` over the database of `databaseUrl`: every object of the backup dropped
- * and re-created, in one transaction. The PostGIS extension itself is left in place (created
- * first if missing): dropping it needs a superuser and would take other schemas' columns with
- * it. Afterwards the data version moves past both the restored and the replaced one, so that
+ * and re-created, in one transaction. The PostGIS extension and its table spatial_ref_sys are
+ * left in place (the extension created first if missing): dropping it needs a superuser and
+ * would take other schemas' columns with it, and its table is writable by its owner alone. Afterwards the data version moves past both the restored and the replaced one, so that
  * a running server's caches and browsers' ETags never take the restored data for a version
  * they have seen.
  */
@@ -161,7 +164,7 @@ export async function restorePostgres(databaseUrl: string, file: string, progres
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-restore-'))
   try {
     const list = path.join(tmp, 'toc.list')
-    fs.writeFileSync(list, toc.split('\n').filter((line) => !/ EXTENSION /.test(line)).join('\n'))
+    fs.writeFileSync(list, toc.split('\n').filter((line) => !isPostgisOwn(line)).join('\n'))
     await withClient(databaseUrl, (c) => c.query('create extension if not exists postgis'))
     progress(`${tool.version} (${tool.bin}): restoring ${file} into database ${server.database} in one transaction…`)
     await runPgTool(
