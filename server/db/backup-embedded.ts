@@ -69,7 +69,12 @@ export async function restoreEmbedded(dataDir: string, file: string, progress: P
     progress(`swapping it in as ${live}…`)
     if (fs.existsSync(live)) fs.renameSync(live, previous)
     fs.renameSync(staging, live)
-    fs.rmSync(previous, { recursive: true, force: true, maxRetries: 3 })
+    try {
+      fs.rmSync(previous, { recursive: true, force: true, maxRetries: 3 })
+    } catch (err) {
+      // Restored all the same; the next restore removes it.
+      progress(`warning: the replaced folder ${previous} could not be removed (${(err as Error).message}): delete it by hand`)
+    }
     return { file, bytes, ms: performance.now() - started }
   } catch (err) {
     finishInterruptedSwap(live, previous)
