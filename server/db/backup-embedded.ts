@@ -101,13 +101,13 @@ function finishInterruptedSwap(live: string, previous: string): void {
   else fs.renameSync(previous, live)
 }
 
-/** PostGIS answers and the app's tables are there (the data version's table stands for them). */
+/** PostGIS answers and the app's tables are there (divisions stands for them). */
 async function assertAppDatabase(pglite: PGlite, where: string): Promise<void> {
   try {
     await pglite.query('select postgis_lib_version()')
   } catch (err) {
     throw new BackupError(`PostGIS does not work in the database of ${where}: ${(err as Error).message}`)
   }
-  const { rows } = await pglite.query<{ t: string | null }>("select to_regclass('app_meta')::text as t")
-  if (!rows[0]?.t) throw new BackupError(`${where} holds no Shuangbai database (no app_meta table)`)
+  const { rows } = await pglite.query<{ t: string | null }>("select to_regclass('divisions')::text as t")
+  if (!rows[0]?.t) throw new BackupError(`${where} holds no Shuangbai database (no divisions table)`)
 }

@@ -10,7 +10,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import pg from 'pg'
+import type { Knex } from 'knex'
+import { moveVersionsPast, versionSnapshot, type VersionSnapshot } from '../repositories/meta.repository.js'
+import { openDatabase, type Database } from './connection.js'
 import { assertBackupFormat, assertWritableTarget, BackupError, finishBackupFile, partialName, type BackupReport, type Progress } from './backup.js'
 
 const run = promisify(execFile)
@@ -40,29 +42,33 @@ export function libpqEnv(databaseUrl: string): Record<string, string> {
 interface ServerInfo {
   major: number
   database: string
-  /** The data version before a restore (null: no app_meta table yet). */
-  dataVersion: number | null
+  /** Whether the app's tables are there (its divisions table stands for them). */
+  hasApp: boolean
+  /** The data version counters before a restore. */
+  versions: VersionSnapshot
 }
 
-async function withClient<T>(databaseUrl: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl })
+/** Runs `fn` on a connection of its own to the database (closed after). */
+async function withDatabase<T>(databaseUrl: string, fn: (knex: Knex) => Promise<T>): Promise<T> {
+  let db: Database
   try {
-    await client.connect()
+    db = await openDatabase({ databaseUrl, dataDir: null })
   } catch (err) {
     throw new BackupError(`cannot connect to the database of DATABASE_URL: ${(err as Error).message}`)
   }
   try {
-    return await fn(client)
+    return await fn(db.knex)
   } finally {
-    await client.end()
+    await db.close()
   }
 }
 
 async function serverInfo(databaseUrl: string): Promise<ServerInfo> {
-  return withClient(databaseUrl, async (c) => {
-    const { rows } = await c.query("select current_setting('server_version_num')::int / 10000 as major, current_database() as db, to_regclass('app_meta')::text as meta")
-    const version = rows[0].meta ? (await c.query('select data_version from app_meta where id = 1')).rows[0] : null
-    return { major: rows[0].major, database: rows[0].db, dataVersion: version ? Number(version.data_version) : null }
+  return withDatabase(databaseUrl, async (knex) => {
+    const { rows } = await knex.raw(
+      "select current_setting('server_version_num')::int / 10000 as major, current_database() as db, to_regclass('divisions') is not null as app",
+    )
+    return { major: rows[0].major, database: rows[0].db, hasApp: rows[0].app, versions: await versionSnapshot(knex) }
   })
 }
 
@@ -124,7 +130,7 @@ export async function backupPostgres(databaseUrl: string, file: string, progress
   assertWritableTarget(file)
   const env = libpqEnv(databaseUrl)
   const server = await serverInfo(databaseUrl)
-  if (server.dataVersion === null) throw new BackupError(`the database ${server.database} holds no Shuangbai data (no app_meta table): nothing to back up`)
+  if (!server.hasApp) throw new BackupError(`the database ${server.database} holds no Shuangbai data (no divisions table): nothing to back up`)
   const tool = await findPgTool('pg_dump', server.major)
   progress(`${tool.version} (${tool.bin}): dumping database ${server.database}…`)
   try {
@@ -143,8 +149,9 @@ const isPostgisOwn = (line: string) => / EXTENSION /.test(line) || / TABLE DATA 
  * pg_restore of `file` over the database of `databaseUrl`: every object of the backup dropped
  * and re-created, in one transaction. The PostGIS extension and its table spatial_ref_sys are
  * left in place (the extension created first if missing): dropping it needs a superuser and
- * would take other schemas' columns with it, and its table is writable by its owner alone. Afterwards the data version moves past both the restored and the replaced one, so that
- * a running server's caches and browsers' ETags never take the restored data for a version
+ * would take other schemas' columns with it, and its table is writable by its owner alone.
+ * Afterwards the data versions move past both the restored and the replaced ones, so that a
+ * running server's caches and browsers' ETags never take the restored data for a version
  * they have seen.
  */
 export async function restorePostgres(databaseUrl: string, file: string, progress: Progress): Promise<BackupReport> {
@@ -160,12 +167,14 @@ export async function restorePostgres(databaseUrl: string, file: string, progres
   } catch (err) {
     throw new BackupError(`${file} cannot be read by pg_restore: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`)
   }
-  if (!/ TABLE public app_meta /.test(toc)) throw new BackupError(`${file} is a pg_dump archive but not of a Shuangbai database (no table app_meta)`)
+  if (!/ TABLE public divisions /.test(toc) || !/ TABLE public knex_migrations /.test(toc)) {
+    throw new BackupError(`${file} is a pg_dump archive but not of a Shuangbai database (no tables divisions and knex_migrations)`)
+  }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-restore-'))
   try {
     const list = path.join(tmp, 'toc.list')
     fs.writeFileSync(list, toc.split('\n').filter((line) => !isPostgisOwn(line)).join('\n'))
-    await withClient(databaseUrl, (c) => c.query('create extension if not exists postgis'))
+    await withDatabase(databaseUrl, (knex) => knex.raw('create extension if not exists postgis'))
     progress(`${tool.version} (${tool.bin}): restoring ${file} into database ${server.database} in one transaction…`)
     await runPgTool(
       tool.bin,
@@ -178,11 +187,9 @@ export async function restorePostgres(databaseUrl: string, file: string, progres
     fs.rmSync(tmp, { recursive: true, force: true })
   }
   try {
-    await withClient(databaseUrl, (c) =>
-      c.query('update app_meta set data_version = greatest(data_version, $1::bigint) + 1 where id = 1', [server.dataVersion ?? 0]),
-    )
+    await withDatabase(databaseUrl, (knex) => moveVersionsPast(knex, server.versions))
   } catch (err) {
-    progress(`warning: restored, but the data version could not be moved on (${(err as Error).message}); restart the server so that it drops its caches`)
+    progress(`warning: restored, but the data versions could not be moved on (${(err as Error).message}); restart the server so that it drops its caches`)
   }
   return { file, bytes, ms: performance.now() - started }
 }

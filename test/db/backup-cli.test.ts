@@ -36,7 +36,7 @@ async function cli(command: string, file: string | null, env: NodeJS.ProcessEnv)
 
 /** Every table of the app in a fresh migration, PostGIS's spatial_ref_sys aside. */
 const APP_TABLES = [
-  'app_meta', 'audit_log', 'divisions', 'grid_unit_villages', 'grid_units', 'jobs', 'knex_migrations', 'knex_migrations_lock',
+  'audit_log', 'data_versions', 'divisions', 'grid_unit_villages', 'grid_units', 'jobs', 'knex_migrations', 'knex_migrations_lock',
   'login_throttle', 'plans', 'service_points', 'sessions', 'stations', 'supervisor_stations', 'supervisors', 'users',
   'village_special_groups', 'workers',
 ]
@@ -78,6 +78,12 @@ async function changeData(db: Database): Promise<void> {
 }
 
 const CHANGED = ['audit_log', 'divisions', 'jobs', 'login_throttle', 'plans', 'sessions', 'users', 'workers']
+
+/** The data version counters by key (migration 0009). */
+async function versionCounters(db: Database): Promise<Record<string, number>> {
+  const { rows } = await db.knex.raw('select code, version from data_versions')
+  return Object.fromEntries(rows.map((r: { code: string; version: string }) => [r.code, Number(r.version)]))
+}
 
 /** Tables whose hashes differ. */
 const differing = (a: Record<string, string>, b: Record<string, string>) => Object.keys(a).filter((t) => a[t] !== b[t])
@@ -146,7 +152,7 @@ describe.skipIf(!onPostgres)('npm run backup / restore on PostgreSQL', () => {
 
       await changeData(db)
       const changed = await allTableHashes(db.knex)
-      expect(differing(before, changed)).toEqual(['app_meta', ...CHANGED])
+      expect(differing(before, changed)).toEqual(['data_versions', ...CHANGED].sort())
 
       // A view of another schema on a network table (say, a report someone added) makes pg_restore fail
       // half-way: the tables that depend on nothing were dropped already. One transaction → nothing changed.
@@ -157,14 +163,17 @@ describe.skipIf(!onPostgres)('npm run backup / restore on PostgreSQL', () => {
       expect(await allTableHashes(db.knex)).toEqual(changed)
       await db.knex.raw('drop schema reports cascade')
 
-      const versionBefore = (await get(app.url, '/api/health')).body.dataVersion as number
+      const versionsBefore = await versionCounters(db)
+      const healthBefore = (await get(app.url, '/api/health')).body.dataVersion as number
       const restore = await cli('restore', file, env)
       expect(restore.code, restore.err).toBe(0)
       expect(restore.out).toMatch(/restored .*shuangbai\.dump \(\d+\.\d MB\) in \d+\.\d s/)
       const after = await allTableHashes(db.knex)
-      // app_meta differs by its data version alone: moved past the replaced one, so no cache or ETag takes the restored data for a version it has seen.
-      expect(differing(before, after)).toEqual(['app_meta'])
-      expect((await get(app.url, '/api/health')).body.dataVersion).toBeGreaterThan(versionBefore)
+      // data_versions differs alone: every counter moved past the replaced one, so no cache or ETag takes the restored data for a version it has seen.
+      expect(differing(before, after)).toEqual(['data_versions'])
+      const versionsAfter = await versionCounters(db)
+      for (const [code, v] of Object.entries(versionsBefore)) expect(versionsAfter[code], code).toBeGreaterThan(v)
+      expect((await get(app.url, '/api/health')).body.dataVersion).toBeGreaterThan(healthBefore)
     } finally {
       await app.stop()
     }
@@ -207,7 +216,7 @@ describe.skipIf(onPostgres)('npm run backup / restore on the embedded database',
       await changeData(db)
       return allTableHashes(db.knex)
     })
-    expect(differing(before, changed)).toEqual(['app_meta', ...CHANGED])
+    expect(differing(before, changed)).toEqual(['data_versions', ...CHANGED].sort())
 
     const broken = await cli('restore', truncatedCopy(file, 0.5), env)
     expect(broken.code).toBe(1)
@@ -220,5 +229,5 @@ describe.skipIf(onPostgres)('npm run backup / restore on the embedded database',
     expect(restore.out).toMatch(/checking the restored database[\s\S]*restored .*shuangbai\.tgz \(\d+\.\d MB\) in \d+\.\d s/)
     expect(fs.readdirSync(dataDir).sort()).toEqual(['pglite'])
     expect(await withFolder((db) => allTableHashes(db.knex))).toEqual(before)
-  }, 300_000)
+  }, 600_000) // six PGlite boots: 100 s on this machine when idle, 165 s at a load of 15
 })
