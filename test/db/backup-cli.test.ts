@@ -229,5 +229,5 @@ describe.skipIf(onPostgres)('npm run backup / restore on the embedded database',
     expect(restore.out).toMatch(/checking the restored database[\s\S]*restored .*shuangbai\.tgz \(\d+\.\d MB\) in \d+\.\d s/)
     expect(fs.readdirSync(dataDir).sort()).toEqual(['pglite'])
     expect(await withFolder((db) => allTableHashes(db.knex))).toEqual(before)
-  }, 600_000) // six PGlite boots: 100 s on this machine when idle, 165 s at a load of 15
+  }, 600_000) // six PGlite boots: 100-165 s on this shared 2-core machine
 })
