@@ -77,6 +77,9 @@ export async function versionSnapshot(knex: Knex): Promise<VersionSnapshot> {
   return null
 }
 
+/** More statements than a server writes in the moment between a restore's snapshot of the counters and its locks. */
+const WRITES_MARGIN = 1000
+
 /**
  * After a restore has put back older counters: moves every counter past both its restored
  * and its replaced value (keys that vanished are kept), so that no scope's version (a sum of
@@ -88,9 +91,10 @@ export async function moveVersionsPast(knex: Knex, before: VersionSnapshot): Pro
     if (now && 'keys' in now) {
       await trx.raw('update data_versions set version = version + 1')
       if (before && 'keys' in before && before.keys.length) {
+        // The margin covers writes that committed between `before` and the restore's locks.
         await trx.raw(
           `insert into data_versions (code, version)
-           select code, version + 1 from jsonb_to_recordset(?::jsonb) as x(code text, version bigint)
+           select code, version + ${WRITES_MARGIN} from jsonb_to_recordset(?::jsonb) as x(code text, version bigint)
            on conflict (code) do update set version = greatest(data_versions.version, excluded.version)`,
           [JSON.stringify(before.keys)],
         )
