@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import knexFactory, { type Knex } from 'knex'
 import pg from 'pg'
+import type { PGlite } from '@electric-sql/pglite'
 
 export type DatabaseKind = 'embedded' | 'postgres'
 
@@ -29,22 +30,30 @@ export async function openDatabase(opts: { databaseUrl: string | null; dataDir: 
   return openEmbedded(opts.dataDir)
 }
 
+/**
+ * A PGlite with the PostGIS extension in `dir` (in memory without), optionally created from
+ * a data-folder tarball (`loadDataDir`, as `dumpDataDir` writes it; `dir` must then be empty).
+ */
+export async function createPglite(dir: string | undefined, opts: { loadDataDir?: Blob } = {}): Promise<PGlite> {
+  const [{ PGlite }, { postgis }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-postgis')])
+  return PGlite.create(dir, { extensions: { postgis }, loadDataDir: opts.loadDataDir })
+}
+
+/** The data folder of the embedded database inside DATA_DIR. */
+export const pgliteDir = (dataDir: string) => path.join(dataDir, 'pglite')
+
 async function openEmbedded(dataDir: string | null): Promise<Database> {
-  const [{ PGlite }, { postgis }, { default: ClientPgLite }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('@electric-sql/pglite-postgis'),
-    import('knex-pglite'),
-  ])
+  const { default: ClientPgLite } = await import('knex-pglite')
   let dir: string | undefined
   let releaseLock = () => {}
   if (dataDir) {
-    dir = path.join(dataDir, 'pglite')
+    dir = pgliteDir(dataDir)
     fs.mkdirSync(dir, { recursive: true })
     releaseLock = lockDataDir(dataDir)
   }
   let pglite
   try {
-    pglite = await PGlite.create(dir, { extensions: { postgis } })
+    pglite = await createPglite(dir)
   } catch (err) {
     releaseLock()
     throw new Error(

@@ -143,17 +143,34 @@ export async function clearDataset(knex: Knex): Promise<void> {
   })
 }
 
-/** md5 of every row of every data table in primary-key order: equal data ⇔ equal hashes. */
+/** md5 of every row of every data table in a stable order: equal data ⇔ equal hashes. */
 export async function tableHashes(knex: Knex): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
-  for (const table of DATA_TABLES) {
-    // A row's text form includes geometry as hex EWKB, so equal hashes mean equal bytes.
-    const result = await knex.raw(
-      `select coalesce(md5(string_agg(t::text, '|' order by t::text)), 'empty') as h from ${table} t`,
-    )
-    out[table] = result.rows[0].h
-  }
+  for (const table of DATA_TABLES) out[table] = await tableHash(knex, table)
   return out
+}
+
+/**
+ * The same fingerprint of every table of the app in the current schema: the network, users,
+ * sessions, plans, jobs, the audit log, the migrations (PostGIS's own spatial_ref_sys aside).
+ * What a restore must reproduce exactly.
+ */
+export async function allTableHashes(knex: Knex): Promise<Record<string, string>> {
+  const { rows } = await knex.raw(
+    `select table_name as t from information_schema.tables
+      where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name <> 'spatial_ref_sys'
+      order by table_name`,
+  )
+  const out: Record<string, string> = {}
+  for (const { t } of rows as { t: string }[]) out[t] = await tableHash(knex, t)
+  return out
+}
+
+async function tableHash(knex: Knex, table: string): Promise<string> {
+  // A row's text form includes geometry as hex EWKB, so equal hashes mean equal bytes; the
+  // rows are ordered by that text, which is stable for any table, with or without a key.
+  const result = await knex.raw(`select coalesce(md5(string_agg(t::text, '|' order by t::text)), 'empty') as h from ?? t`, [table])
+  return result.rows[0].h
 }
 
 /** Number of divisions per level. */

@@ -63,3 +63,47 @@ export async function lockCounties(trx: Knex.Transaction, ...scopes: string[]): 
 export async function invalidate(knex: Knex, scope = ''): Promise<void> {
   await knex.raw(`update data_versions set version = version + 1 where ${SCOPE_KEYS}`, [scope, scope])
 }
+
+/** The version counters as they stand: by key, or the single counter of a database migrated before 0009; null without either. */
+export type VersionSnapshot = { keys: { code: string; version: number }[] } | { global: number } | null
+
+export async function versionSnapshot(knex: Knex): Promise<VersionSnapshot> {
+  const { rows } = await knex.raw("select to_regclass('data_versions')::text as keyed, to_regclass('app_meta')::text as global")
+  if (rows[0].keyed) {
+    const keys = (await knex.raw('select code, version from data_versions order by code')).rows
+    return { keys: keys.map((r: { code: string; version: string }) => ({ code: r.code, version: Number(r.version) })) }
+  }
+  if (rows[0].global) return { global: Number((await knex.raw('select data_version from app_meta where id = 1')).rows[0]?.data_version ?? 0) }
+  return null
+}
+
+/** More statements than a server writes in the moment between a restore's snapshot of the counters and its locks. */
+const WRITES_MARGIN = 1000
+
+/**
+ * After a restore has put back older counters: moves every counter past both its restored
+ * and its replaced value (keys that vanished are kept), so that no scope's version (a sum of
+ * counters) comes back to a value a cache or an ETag has seen with other data.
+ */
+export async function moveVersionsPast(knex: Knex, before: VersionSnapshot): Promise<void> {
+  const now = await versionSnapshot(knex)
+  await knex.transaction(async (trx) => {
+    if (now && 'keys' in now) {
+      await trx.raw('update data_versions set version = version + 1')
+      if (before && 'keys' in before && before.keys.length) {
+        // The margin covers writes that committed between `before` and the restore's locks.
+        await trx.raw(
+          `insert into data_versions (code, version)
+           select code, version + ${WRITES_MARGIN} from jsonb_to_recordset(?::jsonb) as x(code text, version bigint)
+           on conflict (code) do update set version = greatest(data_versions.version, excluded.version)`,
+          [JSON.stringify(before.keys)],
+        )
+      } else if (before && 'global' in before) {
+        await trx.raw('update data_versions set version = greatest(version, ?::bigint + 1)', [before.global])
+      }
+    } else if (now) {
+      const seen = !before ? 0 : 'global' in before ? before.global : before.keys.reduce((sum, k) => sum + k.version, 0)
+      await trx.raw('update app_meta set data_version = greatest(data_version, ?::bigint) + 1 where id = 1', [seen])
+    }
+  })
+}
