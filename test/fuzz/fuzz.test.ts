@@ -21,8 +21,9 @@ import { openWorld, type World } from './world.js'
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000)
 const SECONDS = Number(process.env.FUZZ_SECONDS ?? 170)
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31))
-const BATCH = 250
-const CONCURRENCY = 8
+const BATCH = 500
+// Sign-in failures wait on purpose (auth.service FAILURE_DELAY_MS): enough requests in flight to fill that time.
+const CONCURRENCY = 12
 
 let world: World
 

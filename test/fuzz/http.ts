@@ -4,6 +4,7 @@
  * and headers as a list, so a header may repeat.
  */
 import http from 'node:http'
+import zlib from 'node:zlib'
 
 export interface RawRequest {
   method: string
@@ -32,13 +33,28 @@ export function send(base: string, req: RawRequest, timeoutMs = 60_000): Promise
     const r = http.request({ agent, hostname, port, method: req.method, path: req.path, headers, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }))
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: decoded(res.headers['content-encoding'], Buffer.concat(chunks)) })
+        } catch (err) {
+          reject(err)
+        }
+      })
       res.on('error', reject)
     })
     r.on('timeout', () => r.destroy(new Error(`no answer within ${timeoutMs} ms`)))
     r.on('error', reject)
     r.end(req.body)
   })
+}
+
+/** The body without its Content-Encoding (the fuzz asks for gzip, br … at times). */
+function decoded(encoding: string | undefined, body: Buffer): Buffer {
+  if (!encoding || encoding === 'identity' || body.length === 0) return body
+  if (encoding === 'gzip') return zlib.gunzipSync(body)
+  if (encoding === 'deflate') return zlib.inflateSync(body)
+  if (encoding === 'br') return zlib.brotliDecompressSync(body)
+  throw new Error(`unknown Content-Encoding ${encoding}`)
 }
 
 /** Closes the kept-alive sockets. */
