@@ -16,6 +16,7 @@ export function responsesOf(op: Operation): Record<number, ResponseSpec> {
   const common: Record<number, ResponseSpec> = {
     500: problem('an unexpected error (logged; no internals in the answer)'),
     503: problem('the database is unavailable for a moment; see Retry-After'),
+    431: problem('request headers too large (16 KB at most), e.g. a huge cookie'),
   }
   if (!op.public) common[401] = problem('no session, or it expired')
   if (op.permission || !SAFE.has(op.method)) common[403] = problem("the role lacks the permission, or a state-changing request without the session's X-CSRF-Token or from another origin")

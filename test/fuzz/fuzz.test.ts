@@ -21,6 +21,7 @@ import { openWorld, type World } from './world.js'
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000)
 const SECONDS = Number(process.env.FUZZ_SECONDS ?? 170)
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31))
+const FAILURES = path.resolve('test-artifacts/fuzz-failures.json')
 const BATCH = 500
 // Sign-in failures wait on purpose (auth.service FAILURE_DELAY_MS): enough requests in flight to fill that time.
 const CONCURRENCY = 12
@@ -29,6 +30,7 @@ let world: World
 
 beforeAll(async () => {
   console.log(`fuzz: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} FUZZ_SECONDS=${SECONDS}`)
+  fs.rmSync(FAILURES, { force: true })
   world = await openWorld()
 })
 afterAll(async () => {
@@ -80,10 +82,9 @@ describe('fuzz tier', () => {
       for (const [k, [n, ms]] of [...time.entries()].sort((a, b) => b[1][1] - a[1][1]).slice(0, 25)) console.log(`${(ms / 1000).toFixed(1)} s ${n} × ${k}`)
     }
     if (bad.length) {
-      const out = path.resolve('test-artifacts/fuzz-failures.json')
-      fs.mkdirSync(path.dirname(out), { recursive: true })
-      fs.writeFileSync(out, JSON.stringify(bad.map((o) => ({ ...o.case, note: o.problems.join(' | ') })), null, 2))
-      console.log(`fuzz: failing cases written to ${out}; replay with FUZZ_SEED=${SEED}`)
+      fs.mkdirSync(path.dirname(FAILURES), { recursive: true })
+      fs.writeFileSync(FAILURES, JSON.stringify(bad.map((o) => ({ ...o.case, note: o.problems.join(' | ') })), null, 2))
+      console.log(`fuzz: failing cases written to ${FAILURES}; replay with FUZZ_SEED=${SEED}`)
     }
     expect(bad, describeOutcomes(bad)).toEqual([])
   })

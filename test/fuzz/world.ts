@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { createApp } from '../../server/app.js'
+import { problemOnClientError } from '../../server/http/client-errors.js'
 import type { Role } from '../../server/auth/roles.js'
 import type { Database } from '../../server/db/connection.js'
 import { DEMO_USERS, seedDemo, seedDemoUsers } from '../../server/services/seed.service.js'
@@ -62,6 +63,7 @@ export async function openWorld(opts: { plan?: boolean } = {}): Promise<World> {
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
   })
+  problemOnClientError(server)
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const roles = DEMO_USERS.map((u) => u.role as Role)
   const sessions = {} as Record<Role, Session>
