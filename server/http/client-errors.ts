@@ -12,6 +12,8 @@ export function problemOnClientError(server: Server): void {
     const title = STATUS_CODES[status]
     const detail = status === 431 ? 'request headers too large (16 KB at most)' : 'malformed HTTP request'
     const body = JSON.stringify({ type: 'about:blank', title, status, detail, field: 'headers' })
-    socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+    // The answer to a HEAD has no body (the refused bytes begin with the request line).
+    const head = (err as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD '
+    socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${head ? '' : body}`)
   })
 }

@@ -33,6 +33,8 @@ export interface FuzzCase {
   body?: BodySpec
   /** Content-Type of the body; default application/json when there is a body, null: none. */
   contentType?: string | null
+  /** The operation it was generated for (`GET /api/divisions/{code}`), for reports. */
+  op?: string
   /** `4xx`: the request is invalid and must be refused; `any`: anything but a 5xx. */
   expect: '4xx' | 'any'
 }

@@ -313,7 +313,7 @@ function build(d: Draft, mustReject: boolean): FuzzCase {
   if (d.pathTrick) path = d.pathTrick(path)
   if (d.query.length) path += (path.includes('?') ? '&' : '?') + d.query.map(([k, v]) => `${uri(k)}=${uri(v)}`).join('&')
   // Another method is another request (OPTIONS is answered by Express itself).
-  const c: FuzzCase = { method: d.method, path, expect: mustReject && d.method === d.op.method ? '4xx' : 'any' }
+  const c: FuzzCase = { op: `${d.op.method} ${d.op.template}`, method: d.method, path, expect: mustReject && d.method === d.op.method ? '4xx' : 'any' }
   if (d.as) c.as = d.as
   if (d.as && d.csrf !== 'token') c.csrf = d.csrf
   if (d.headers.length) c.headers = d.headers
