@@ -22,8 +22,21 @@ export interface RawReply {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 })
 
-/** Sends one request to `base` (http://127.0.0.1:port); rejects on a socket error. */
-export function send(base: string, req: RawRequest, timeoutMs = 60_000): Promise<RawReply> {
+/**
+ * Sends one request to `base` (http://127.0.0.1:port); rejects on a socket error. A kept-alive
+ * socket the server closed as idle just as it was reused is retried once on a new one (the
+ * race Node's documentation describes for `request.reusedSocket`).
+ */
+export async function send(base: string, req: RawRequest, timeoutMs = 60_000): Promise<RawReply> {
+  try {
+    return await sendOnce(base, req, timeoutMs)
+  } catch (err) {
+    if ((err as { reusedSocket?: boolean }).reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET') return sendOnce(base, req, timeoutMs)
+    throw err
+  }
+}
+
+function sendOnce(base: string, req: RawRequest, timeoutMs: number): Promise<RawReply> {
   const { hostname, port, host } = new URL(base)
   const headers: string[] = []
   if (!req.headers.some(([k]) => k.toLowerCase() === 'host')) headers.push('Host', host)
@@ -43,7 +56,7 @@ export function send(base: string, req: RawRequest, timeoutMs = 60_000): Promise
       res.on('error', reject)
     })
     r.on('timeout', () => r.destroy(new Error(`no answer within ${timeoutMs} ms`)))
-    r.on('error', reject)
+    r.on('error', (err) => reject(Object.assign(err, { reusedSocket: r.reusedSocket })))
     r.end(req.body)
   })
 }
