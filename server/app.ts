@@ -47,7 +47,9 @@ export function createApp(db: Database, opts: AppOptions = {}): Express {
   app.set('query parser', 'simple')
   app.use(securityHeaders({ indexHtml: path.join(webDist, 'index.html'), extraOrigins: opts.extraOrigins ?? [] }))
   app.use('/api', noStore)
-  app.use('/api', express.json({ limit: '1mb' }))
+  // JSON bodies of state-changing requests; a GET's body means nothing (RFC 9110) and is not read.
+  const json = express.json({ limit: '1mb' })
+  app.use('/api', (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? next() : json(req, res, next)))
 
   const openapi = openApiDocument()
   app.get('/api/openapi.json', (_req, res) => {

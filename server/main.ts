@@ -1,5 +1,6 @@
 /** Entry point of `npm start`: open the database, migrate, seed the demo if empty, serve. */
 import { createApp } from './app.js'
+import { problemOnClientError } from './http/client-errors.js'
 import { readConfig } from './config.js'
 import { openDatabase } from './db/connection.js'
 import { migrateLatest } from './db/migrate.js'
@@ -38,6 +39,7 @@ const app = createApp(db, { trustProxy: config.trustProxy, extraOrigins: config.
 const server = app.listen(config.port, () => {
   log(`ready in ${Math.round(performance.now() - started)} ms: http://localhost:${config.port}`)
 })
+problemOnClientError(server)
 
 let stopping = false
 async function shutdown(signal: string) {

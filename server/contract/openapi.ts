@@ -16,12 +16,18 @@ export function responsesOf(op: Operation): Record<number, ResponseSpec> {
   const common: Record<number, ResponseSpec> = {
     500: problem('an unexpected error (logged; no internals in the answer)'),
     503: problem('the database is unavailable for a moment; see Retry-After'),
+    431: problem('request headers too large (16 KB at most), e.g. a huge cookie'),
   }
   if (!op.public) common[401] = problem('no session, or it expired')
   if (op.permission || !SAFE.has(op.method)) common[403] = problem("the role lacks the permission, or a state-changing request without the session's X-CSRF-Token or from another origin")
-  if (op.params || op.query || op.body) common[400] = problem('a parameter is malformed or unknown; `field` names it')
-  if (op.body) common[413] = problem('request body too large (1 MB)')
-  if (op.cached) common[304] = { description: 'Not modified since the ETag given in If-None-Match' }
+  const takesBody = !SAFE.has(op.method)
+  if (op.params || op.query || takesBody) common[400] = problem('a parameter is malformed or unknown, or the body is not JSON; `field` names it (`body` for the body as a whole)')
+  if (takesBody) {
+    common[413] = problem('request body too large (1 MB)')
+    common[415] = problem('request body in a charset other than UTF-8 or an unsupported Content-Encoding')
+  }
+  // Express answers any conditional GET that matches (If-None-Match: * included) with 304.
+  if (SAFE.has(op.method)) common[304] = { description: op.cached ? 'Not modified since the ETag given in If-None-Match' : 'Not modified (a conditional request matched)' }
   return { ...common, ...op.responses }
 }
 

@@ -1,4 +1,5 @@
 /** The one place errors become HTTP answers: RFC 7807 problem JSON. */
+import { STATUS_CODES } from 'node:http'
 import type { ErrorRequestHandler, RequestHandler } from 'express'
 import { HttpError } from '../errors.js'
 import { conflictOf, isConnectionError } from './database-errors.js'
@@ -13,10 +14,17 @@ const send = (res: Parameters<RequestHandler>[1], status: number, title: string,
 export const notFoundHandler: RequestHandler = (req, res) =>
   send(res, 404, 'Not Found', `no such endpoint: ${req.method} ${req.path}`)
 
+const BODY_ERRORS: Record<string, string> = {
+  'entity.too.large': 'request body too large (1 MB at most)',
+  'entity.parse.failed': 'malformed request body: not JSON',
+  'charset.unsupported': 'request body in an unsupported charset: send UTF-8',
+  'encoding.unsupported': 'request body in an unsupported Content-Encoding',
+}
+
 const RETRYABLE_METHODS = new Set(['GET', 'HEAD'])
 
 /**
- * Maps typed errors to their status; body-parser errors to 400/413; a lost database
+ * Maps typed errors to their status; body-parser errors to 400/413/415 naming the field `body`; a lost database
  * connection to one retry of a read, else 503 with Retry-After; a constraint violation of
  * a concurrent change to 409; anything else to 500.
  */
@@ -36,8 +44,9 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (conflict) return send(res, conflict[0], 'Conflict', conflict[1])
   const status = (err as { status?: number; type?: string }).status
   if (status && status >= 400 && status < 500) {
-    const detail = (err as { type?: string }).type === 'entity.too.large' ? 'request body too large' : 'malformed request body'
-    return send(res, status, status === 413 ? 'Payload Too Large' : 'Bad Request', detail)
+    // body-parser: malformed JSON (400), too large (413), a charset or encoding it cannot read (415).
+    const detail = BODY_ERRORS[(err as { type?: string }).type ?? ''] ?? 'malformed request body'
+    return send(res, status, STATUS_CODES[status] ?? 'Bad Request', detail, { field: 'body', in: 'body' })
   }
   console.error(`[error] ${req.method} ${req.originalUrl}`, err)
   return send(res, 500, 'Internal Server Error', 'an unexpected error occurred; it has been logged')

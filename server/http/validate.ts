@@ -14,6 +14,7 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, where
     : issue.code === 'invalid_type' && issue.input === undefined
       ? `${where} parameter ${field} is required`
       : `${where} parameter ${field}: ${issue.message}`
-  throw new BadRequest(detail, field || undefined, { in: where })
+  // An issue of the whole input (a body that is no object, a key with no name) names its place.
+  throw new BadRequest(detail, field || where, { in: where })
 }
 
