@@ -58,8 +58,8 @@ export async function openWorld(opts: { plan?: boolean } = {}): Promise<World> {
   await seedDemoUsers(db.knex, DEMO_CITY)
   // The fuzz signs in with wrong passwords from one address thousands of times: the
   // per-client lock would soon refuse the demo users' own sign-ins, so it is lifted here
-  // (the per-name lock still applies; test/db/auth.test.ts covers both).
-  const app = createApp(db, { serveWeb: false, clientThrottle: { freeFailures: 1e9, maxLockSec: 1, windowSec: 1 } })
+  // (the per-name lock still applies; test/db/security.test.ts covers both).
+  const app = createApp(db, { serveWeb: false, clientThrottle: { freeFailures: 1e9, firstLockSec: 1, maxLockSec: 1, windowSec: 1 } })
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
   })
