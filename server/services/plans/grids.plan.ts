@@ -79,7 +79,7 @@ export const gridsPlan: PlanKind<GridState> = {
           units: unitsFor(params.gridUnits ?? 'keep', current.units.length),
           current: current.units.map((u) => ({ id: u.id, hostVillage: u.points[0]?.villageCode ?? u.villages[0], villages: u.villages })).filter((u) => u.villages.length),
         },
-        { timeLimitSec: params.timeLimitSec ?? 20, inThread: true },
+        { timeLimitSec: params.timeLimitSec ?? 20 },
       )
       totalMs += r.ms
       if (!r.verified) {

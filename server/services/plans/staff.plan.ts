@@ -107,8 +107,7 @@ async function assignCounty(facts: StaffFacts, county: AllocateStaffResult['coun
   return solveOffThread(
     'assignWorkers',
     { locations, workers: workers.map((w) => ({ id: w.id, currentLocationId: current(w), home: w.home ?? undefined, role: w.specialty })) },
-    // A transportation LP of a few thousand variables: ~0.1 s, less than starting a worker.
-    { timeLimitSec, inThread: true },
+    { timeLimitSec },
   )
 }
 
