@@ -21,8 +21,8 @@ import { clearDataset, countDivisions } from '../server/repositories/dataset.rep
 import { seedDemo } from '../server/services/seed.service.js'
 import { hashPassword } from '../server/auth/password.js'
 import { findUserByName, insertUser } from '../server/repositories/users.repository.js'
-import { JobQueue } from '../server/services/jobs.js'
-import { createPlan, getPlan } from '../server/services/plans.service.js'
+import { InProcessJobQueue } from '../server/services/jobs.js'
+import { createPlan, getPlan, planJobHandler } from '../server/services/plans.service.js'
 import { benchMap } from '../test/e2e/bench-map.js'
 import { chromiumPath } from '../test/e2e/browser.js'
 import { loadTest } from './load.js'
@@ -118,7 +118,7 @@ async function timeApi(db: Database, label: string) {
 /** Plans on the Shaoguan demo, computed as the server does (job, diff, coverage before/after). */
 async function timePlans(db: Database, label: string) {
   const user = { id: 0, username: 'bench', role: 'admin' as const, scope: '44', supervisorId: null }
-  const jobs = new JobQueue(db.knex)
+  const jobs = new InProcessJobQueue(db.knex, planJobHandler(db.knex))
   const runs = [
     ['staff', '440282', 'county 南雄市: 19 towns, 237 villages'],
     ['staff', '4402', 'city: 10 counties, 112 towns'],

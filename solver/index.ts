@@ -5,6 +5,7 @@
 export { locate, type LocateInput, type LocateOptions, type LocateResult } from './problems/locate.js'
 export {
   allocateStaff,
+  combineCountyAllocations,
   verifyAllocation,
   DEFAULT_MOVE_PENALTY,
   type AllocateStaffInput,
