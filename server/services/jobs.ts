@@ -7,6 +7,7 @@
  * through `JobRunner`: claim (queued → running, in SQL), heartbeat, progress, outcome, each
  * write guarded by the states it may leave.
  */
+import { setMaxListeners } from 'node:events'
 import type { Knex } from 'knex'
 import type { JobStep } from '../contract/jobs.js'
 import { claimJob, failInterruptedJobs, finishJob, heartbeat, reportProgress, requeueJob } from '../repositories/jobs.repository.js'
@@ -69,6 +70,7 @@ export class JobRunner {
     const planId = await claimJob(this.knex, jobId)
     if (!planId) return // cancelled, or taken by another worker
     const controller = new AbortController()
+    setMaxListeners(0, controller.signal) // every solve of the job (e.g. one per town) listens
     this.running.set(jobId, controller)
     const beat = setInterval(() => {
       heartbeat(this.knex, jobId).then(
