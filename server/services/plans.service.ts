@@ -155,7 +155,7 @@ export async function cancelJob(knex: Knex, jobs: JobQueue, user: SessionUser, i
     if (!(await markJobCancelled(trx, id)) || plan?.status !== 'computing') {
       throw new Conflict(`job ${id} is ${job.state}; only a queued or running job can be cancelled`, { jobState: job.state })
     }
-    await plans.updatePlan(trx, job.planId, { status: 'cancelled', error: `cancelled by ${user.username}` })
+    await plans.updatePlan(trx, job.planId, { status: 'cancelled' })
     await audit(trx, { actor: user.username, action: 'plan.cancel', entity: 'plan', entityId: job.planId, scope: plan.within, details: { jobId: id } })
   })
   jobs.cancelLocal(id)
