@@ -67,7 +67,14 @@ export class JobRunner {
 
   /** Runs the job if it is still queued; resolves when it has ended (never rejects). */
   async run(jobId: string): Promise<void> {
-    const planId = await claimJob(this.knex, jobId)
+    let planId: string | null
+    try {
+      planId = await claimJob(this.knex, jobId)
+    } catch (err) {
+      // Still queued: the next start (embedded) or another send (PostgreSQL) takes it up.
+      this.opts.log?.(`job ${jobId} could not be claimed: ${(err as Error).message}`)
+      return
+    }
     if (!planId) return // cancelled, or taken by another worker
     const controller = new AbortController()
     setMaxListeners(0, controller.signal) // every solve of the job (e.g. one per town) listens
