@@ -3,26 +3,9 @@
  * (web/src/lib/messages.ts `job.step.*`), never English sentences.
  */
 import { z } from 'zod'
+import { JOB_STATES, JOB_STEPS } from './job-states.js'
 
-export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const
-export type JobState = (typeof JOB_STATES)[number]
-/** States a job can still leave; progress is written only in these (SQL-guarded). */
-export const JOB_ACTIVE_STATES = ['queued', 'running'] as const satisfies readonly JobState[]
-
-export const PLAN_STATUSES = ['computing', 'draft', 'failed', 'applied', 'discarded', 'cancelled'] as const
-export type PlanStatus = (typeof PLAN_STATUSES)[number]
-
-/** The steps of a plan computation, in the order they happen. */
-export const JOB_STEPS = [
-  'started',
-  'readingData',
-  'allocatingPosts',
-  'assigningWorkers',
-  'designingGrids',
-  'assigningSupervisors',
-  'comparing',
-] as const
-export type JobStepName = (typeof JOB_STEPS)[number]
+export * from './job-states.js'
 
 /** One progress report: the step, the town (or county) it is at, and how far through it. */
 export const JobStep = z.object({
@@ -33,9 +16,6 @@ export const JobStep = z.object({
   total: z.number().int().min(0),
 })
 export type JobStep = z.infer<typeof JobStep>
-
-/** What a stopped job says when its process ended while it ran (the web translates it). */
-export const JOB_INTERRUPTED = 'interrupted by a server restart'
 
 /** GET /api/jobs/:id and POST /api/jobs/:id/cancel. */
 export const Job = z.object({

@@ -10,7 +10,7 @@ import { app } from './app.svelte'
 import { levelOf } from './roles'
 import { countyOf } from '../../../geodata/codes'
 import type { CoverageStatus, Job, JobStep, Plan, PlanKind, PlanParams, PlanSummary } from './types'
-import { JOB_INTERRUPTED } from '../../../server/contract/jobs'
+import { JOB_INTERRUPTED } from '../../../server/contract/job-states'
 import { t } from './i18n.svelte'
 import type { MessageKey } from './messages'
 

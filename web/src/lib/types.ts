@@ -149,7 +149,7 @@ export type Supervisors = FeatureCollection<Point, SupervisorProps>
 export type { Job, JobState, JobStep } from '../../../server/contract/jobs'
 
 export type PlanKind = 'staff' | 'grids' | 'supervisors'
-import type { PlanStatus } from '../../../server/contract/jobs'
+import type { PlanStatus } from '../../../server/contract/job-states'
 export type { PlanStatus }
 
 /** Plan parameters as the API accepts them (server/contract/requests.ts). */
