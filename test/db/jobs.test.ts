@@ -90,9 +90,10 @@ describe('cancel', () => {
     expect(cancelled.body).toMatchObject({ state: 'cancelled', planId })
     expect((await get(url, `/api/plans/${planId}`, bureau)).body.status).toBe('cancelled')
 
-    // The solves really stop: every pool thread is free again (interrupted or terminated), none waits.
-    await until('the pool to drain', async () => solverPool().stats().busy === 0 && solverPool().stats().waiting === 0, 2500)
-    expect(Date.now() - t).toBeLessThan(2500)
+    // The solves really stop: every pool thread is free again (the HiGHS interrupt, or the thread
+    // terminated 2 s after it), none waits. 4 s: the 2 s grace plus a margin for a loaded machine.
+    await until('the pool to drain', async () => solverPool().stats().busy === 0 && solverPool().stats().waiting === 0, 4000)
+    expect(Date.now() - t).toBeLessThan(4000)
     const row = async () => db.knex('jobs').where({ id: jobId }).first('state', 'progress', 'step', 'updated_at')
     const atCancel = await row()
     await sleep(1500)
