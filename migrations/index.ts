@@ -12,7 +12,8 @@ import * as dataVersionTriggers from './20261123_0006_data_version_triggers.js'
 import * as innerPoint from './20261123_0007_division_inner_point.js'
 import * as province from './20261124_0001_province.js'
 import * as loginThrottle from './20261201_0008_login_throttle.js'
-import * as jobCancelSteps from './20261201_0009_job_cancel_steps.js'
+import * as countyVersions from './20261201_0009_county_versions.js'
+import * as jobCancelSteps from './20261201_0010_job_cancel_steps.js'
 
 type Migration = { name: string; up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> }
 
@@ -26,7 +27,8 @@ export const migrations: Migration[] = [
   { name: '20261123_0007_division_inner_point', ...innerPoint },
   { name: '20261124_0001_province', ...province },
   { name: '20261201_0008_login_throttle', ...loginThrottle },
-  { name: '20261201_0009_job_cancel_steps', ...jobCancelSteps },
+  { name: '20261201_0009_county_versions', ...countyVersions },
+  { name: '20261201_0010_job_cancel_steps', ...jobCancelSteps },
 ]
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -19,6 +19,7 @@ import { createApp } from '../server/app.js'
 import { openDatabase, type Database } from '../server/db/connection.js'
 import { migrateDownAll, migrateLatest } from '../server/db/migrate.js'
 import { clearDataset, countDivisions } from '../server/repositories/dataset.repository.js'
+import { invalidate } from '../server/repositories/meta.repository.js'
 import { seedDemo } from '../server/services/seed.service.js'
 import { hashPassword } from '../server/auth/password.js'
 import { findUserByName, insertUser } from '../server/repositories/users.repository.js'
@@ -103,7 +104,7 @@ async function timeApi(db: Database, label: string) {
       const times: number[] = []
       let bytes = 0
       for (let i = 0; i < 5; i++) {
-        if (mode === 'computed') await db.knex.raw('update app_meta set data_version = data_version + 1')
+        if (mode === 'computed') await invalidate(db.knex)
         const t = performance.now()
         const res = await fetch(base + path, { headers: { cookie } })
         bytes = (await res.arrayBuffer()).byteLength
@@ -115,6 +116,50 @@ async function timeApi(db: Database, label: string) {
       record(label, `GET ${path}${mode ? ` (${mode})` : ''}`, `${size}, ${(bytes / 1024).toFixed(0)} KiB`, `median ${times[2].toFixed(0)} ms`)
     }
   }
+  await new Promise((r) => server.close(r))
+}
+
+/**
+ * The province: coverage of all Guangdong computed (target ≤ 500 ms on PostgreSQL) and
+ * cached, and what an edit in one county leaves cached (per-county data versions).
+ */
+async function timeProvince(db: Database, label: string, size: string) {
+  const app = createApp(db, { serveWeb: false })
+  const server = await new Promise<import('node:http').Server>((r) => {
+    const s = app.listen(0, '127.0.0.1', () => r(s))
+  })
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const cookie = await benchLogin(base)
+  const fetchTimed = async (path: string) => {
+    const t = performance.now()
+    const res = await fetch(base + path, { headers: { cookie } })
+    const bytes = (await res.arrayBuffer()).byteLength
+    if (!res.ok) throw new Error(`${path} → ${res.status}`)
+    return { ms: performance.now() - t, bytes, timing: res.headers.get('server-timing') ?? '' }
+  }
+  const province = '/api/coverage?within=44&geometry=false'
+  for (const mode of ['computed', 'cached'] as const) {
+    const times: number[] = []
+    let bytes = 0
+    for (let i = 0; i < 5; i++) {
+      if (mode === 'computed') await invalidate(db.knex)
+      const r = await fetchTimed(province)
+      if (!r.timing.includes(`"${mode}"`)) throw new Error(`${province}: expected a ${mode} report`)
+      times.push(r.ms)
+      bytes = r.bytes
+    }
+    times.sort((a, b) => a - b)
+    const target = mode === 'computed' ? ' (target ≤ 500 ms on PostgreSQL)' : ''
+    record(label, `GET ${province} (${mode})`, `${size}, ${(bytes / 1024).toFixed(0)} KiB`, `median ${times[2].toFixed(0)} ms${target}`)
+  }
+  // An edit in 南雄市 (440282): 乐昌市's (440281) cached coverage stays valid, the province's is computed anew.
+  const other = '/api/coverage?within=440281&geometry=false'
+  await fetchTimed(other)
+  await db.knex.raw(`update workers set certified = not certified where id = (select w.id from workers w join stations s on s.id = w.station_id where s.town_code like '440282%' order by w.id limit 1)`)
+  const [afterOther, afterProvince] = [await fetchTimed(other), await fetchTimed(province)]
+  const state = (r: { timing: string }) => (r.timing.includes('"cached"') ? 'cached' : 'computed')
+  record(label, 'after an edit in 南雄市: coverage of 乐昌市', 'another county', `${state(afterOther)} (${afterOther.ms.toFixed(0)} ms; expected cached)`)
+  record(label, 'after an edit in 南雄市: coverage of Guangdong', 'the province', `${state(afterProvince)} (${afterProvince.ms.toFixed(0)} ms; expected computed)`)
   await new Promise((r) => server.close(r))
 }
 
@@ -219,6 +264,7 @@ async function benchDatabase(databaseUrl: string | null) {
     record(label, 'seed Guangdong: generate', size, seconds(province.generateMs))
     record(label, 'seed Guangdong: insert', size, seconds(province.insertMs))
     record(label, 'seed Guangdong: total', size, seconds(performance.now() - t))
+    await timeProvince(db, label, size)
   }
   await db.close()
 }

@@ -32,6 +32,8 @@ export interface AppOptions {
   extraOrigins?: string[]
   /** Failed sign-ins per client address before it is locked (tests lower or raise it). */
   clientThrottle?: ThrottlePolicy
+  /** Failed sign-ins per account before it is locked, and the first lock (tests lengthen it). */
+  accountThrottle?: ThrottlePolicy
 }
 
 /**
@@ -57,7 +59,7 @@ export function createApp(db: Database, opts: AppOptions = {}): Express {
   app.use(healthRoutes(db))
   app.use('/api', requireSession(db.knex))
   app.use('/api', csrfGuard)
-  app.use(authRoutes(db.knex, { clientThrottle: opts.clientThrottle }))
+  app.use(authRoutes(db.knex, { clientThrottle: opts.clientThrottle, accountThrottle: opts.accountThrottle }))
   // One bounded cache of answers derived from the network, keyed by the data version.
   const cache = new VersionedCache()
   app.use(divisionRoutes(db.knex, cache))

@@ -40,7 +40,7 @@ export { solveInThread, solveOffThread, SolveAbortedError, type SolveRunOptions 
 export { configureSolverThreads, solverPool, SolverPool, type PoolStats } from './pool.js'
 export { solveModel, chooseBackend, type SolveModelOptions, type ModelSolution } from './solve.js'
 export { ModelBuilder, type LinearModel, type ModelVariable, type ModelConstraint } from './model.js'
-export { verifySolution, type Verification, type Violation } from './verify.js'
+export { verifySolution, type Verification, type ConstraintViolation } from './verify.js'
 export { haversineMetres, type LngLat, type DistanceTable } from './geo.js'
 export { resolveWeights, type DemandWeights, type DemandSource } from './demand.js'
 export {

@@ -6,7 +6,7 @@ import { solveWithJsLpSolver } from './backends/jsLpSolver.js'
 import type { Backend, BackendOptions, BackendResult } from './backends/types.js'
 import { isMip, type LinearModel } from './model.js'
 import type { BackendChoice, BackendName, SolveMeta } from './types.js'
-import { describeViolations, verifySolution, type Violation } from './verify.js'
+import { describeViolations, verifySolution, type ConstraintViolation } from './verify.js'
 
 /** Options of `solveModel`. */
 export interface SolveModelOptions extends BackendOptions {
@@ -35,7 +35,7 @@ export interface ModelSolution extends SolveMeta {
   /** Variable values, integers exact; null unless `verified`. */
   values: number[] | null
   /** What the verifier rejected, when it rejected a backend's answer. */
-  violations?: Violation[]
+  violations?: ConstraintViolation[]
   message?: string
 }
 

@@ -9,7 +9,7 @@
 import { objectiveOf, rowActivity, type LinearModel } from './model.js'
 
 /** One broken requirement found by the verifier. */
-export interface Violation {
+export interface ConstraintViolation {
   kind: 'length' | 'not-finite' | 'bound' | 'integrality' | 'row' | 'objective'
   name: string
   value: number
@@ -24,7 +24,7 @@ export interface Verification {
   values: number[]
   /** Objective recomputed from the model data. */
   objective: number
-  violations: Violation[]
+  violations: ConstraintViolation[]
 }
 
 /** Tolerances of the verifier. */
@@ -49,8 +49,8 @@ export function verifySolution(
   const feasTol = tol.feasTol ?? 1e-6
   const intTol = tol.intTol ?? 1e-6
   const objTol = tol.objTol ?? 1e-6
-  const violations: Violation[] = []
-  const push = (v: Violation) => {
+  const violations: ConstraintViolation[] = []
+  const push = (v: ConstraintViolation) => {
     if (violations.length < MAX_REPORTED) violations.push(v)
   }
   const n = model.variables.length
@@ -117,7 +117,7 @@ function roundingSlack(model: LinearModel, raw: ArrayLike<number>, rounded: numb
 }
 
 /** A one-line summary of violations, for logs and error messages. */
-export function describeViolations(violations: readonly Violation[]): string {
+export function describeViolations(violations: readonly ConstraintViolation[]): string {
   return violations
     .slice(0, 5)
     .map((v) => {

@@ -96,11 +96,12 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/api/divisions/{code}/children',
-    summary: "A division's children as GeoJSON with their summaries",
+    summary: "A division's children (or its divisions of ?level=, e.g. the towns of a city) as GeoJSON with their summaries",
     permission: 'read',
     cached: true,
     params: R.CodeParams,
-    responses: { 200: ok(S.DivisionChildren, 'GeoJSON FeatureCollection', GEOJSON), 400: problem('malformed code'), 404: problem('no such division in your scope') },
+    query: R.ChildrenQuery,
+    responses: { 200: ok(S.DivisionChildren, 'GeoJSON FeatureCollection', GEOJSON), 400: problem('malformed code, or a level not below the division'), 404: problem('no such division in your scope') },
   },
   listOp('/api/villages', 'Villages with population, special groups, grid unit and service point', S.Villages),
   listOp('/api/stations', 'Stations with their posts, grid units and supervisor (id and name)', S.Stations),
@@ -154,7 +155,7 @@ export const OPERATIONS: Operation[] = [
     responses: { 200: ok(S.Plan), 400: problem('malformed id'), 404: problem('no such plan in your scope') },
   },
   planById('apply', 'Apply a draft plan in one transaction (roles bureau, admin)', 200, {
-    409: problem('the plan is not a draft, or the data in its scope changed since it was computed (changedTables)'),
+    409: problem('the plan is not a draft, or the data in its scope changed since it was computed (changedCounties, changedTables)'),
   }),
   planById('discard', 'Discard a draft or failed plan', 200, { 409: problem('the plan is not a draft') }),
   planById('revert', 'A new draft plan restoring the state from before an applied plan', 201, { 409: problem('the plan is not applied') }),

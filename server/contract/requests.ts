@@ -5,7 +5,7 @@
  * them (server/contract/openapi.ts), so the three cannot disagree.
  */
 import { z } from 'zod'
-import { DIVISION_CODE_HINT, DIVISION_CODE_PATTERN, levelCodePattern } from '../../geodata/codes.js'
+import { DIVISION_CODE_HINT, DIVISION_CODE_PATTERN, DIVISION_LEVELS, levelCodePattern } from '../../geodata/codes.js'
 import { SPECIAL_GROUPS } from '../../solver/policy.js'
 
 /** A division code: province 2 digits, city 4, county 6, town 9, village 12 (geodata/codes.ts). */
@@ -22,6 +22,9 @@ export const CodeParams = z.object({ code: DivisionCode })
 export const VillageParams = z.object({ code: VillageCode })
 export const EntityParams = z.object({ id: EntityId })
 export const IdParams = z.object({ id: Uuid })
+
+/** `level`: the divisions of that level inside the division (default: its children), e.g. the towns of a city. */
+export const ChildrenQuery = z.object({ level: z.enum(DIVISION_LEVELS.slice(1) as ['city', 'county', 'town', 'village']).optional() }).strict()
 
 export const LoginBody = z.object({ username: z.string().min(1).max(40), password: z.string().min(1).max(200) }).strict()
 

@@ -5,7 +5,7 @@
 import type { Knex } from 'knex'
 import type { Dataset, LngLat } from '../../geodata/types.js'
 import { SPECIAL_GROUPS } from '../../solver/policy.js'
-import { lockNetwork } from './meta.repository.js'
+import { lockCounties } from './meta.repository.js'
 
 const BATCH = 400
 
@@ -33,7 +33,7 @@ export async function analyzeNetwork(knex: Knex): Promise<void> {
 
 async function insertRows(knex: Knex, data: Dataset): Promise<void> {
   await knex.transaction(async (trx) => {
-    await lockNetwork(trx)
+    await lockCounties(trx, '')
     const rows = data.divisions.map((d) => ({
       code: d.code,
       name: d.name,
@@ -138,7 +138,7 @@ export const DATA_TABLES = [
 /** Deletes every row of the data tables (not the audit log), in one transaction. */
 export async function clearDataset(knex: Knex): Promise<void> {
   await knex.transaction(async (trx) => {
-    await lockNetwork(trx)
+    await lockCounties(trx, '')
     for (const table of [...DATA_TABLES].reverse()) await trx(table).del()
   })
 }

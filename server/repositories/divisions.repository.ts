@@ -128,11 +128,12 @@ export interface DivisionFeatureRow extends DivisionRow {
   geometry: MultiPolygon
 }
 
-/** Direct children of a division with their geometry (GeoJSON, 6 decimals ≈ 0.1 m). */
-export async function childrenWithGeometry(knex: Knex, code: string): Promise<DivisionFeatureRow[]> {
+/** The divisions of `level` inside a division with their geometry (GeoJSON, 6 decimals ≈ 0.1 m). */
+export async function descendantsWithGeometry(knex: Knex, code: string, level: DivisionLevel): Promise<DivisionFeatureRow[]> {
   const rows = await knex('divisions')
     .select('code', 'name', 'level', 'parent_code as parentCode', 'population', knex.raw('ST_AsGeoJSON(geom, 6) as geometry'))
-    .where({ parent_code: code })
+    .where({ level })
+    .andWhereLike('code', under(code))
     .orderBy('code')
   return rows.map((r: DivisionFeatureRow & { geometry: string | MultiPolygon }) => ({
     ...r,

@@ -8,6 +8,7 @@ import { SPECIAL_GROUPS, type SpecialGroupCounts } from '../../solver/policy.js'
 import { readWorkerPosts, writeWorkerPosts, type WorkerPost } from './planning.repository.js'
 import { under } from './scope.js'
 import { inParallel } from './parallel.js'
+import { recordset } from './recordset.js'
 
 type LngLat = [number, number]
 
@@ -70,53 +71,60 @@ export async function readGridState(knex: Knex, within: string): Promise<GridSta
 }
 
 /**
- * Writes the units of the state's towns: units and points are upserted, workers re-posted,
- * memberships replaced, and units and points not in the state deleted (in that order, so
- * every foreign key holds at every step).
+ * Writes the units of the state's towns in a fixed number of set-based statements, however
+ * many towns, units, points and workers: units and points are upserted (unchanged rows left
+ * alone), workers re-posted, memberships replaced, and units and points not in the state
+ * deleted (in that order, so every foreign key holds at every step). Only towns in scope
+ * are written: the statements check it.
  */
 export async function writeGridState(trx: Knex.Transaction, within: string, state: GridState): Promise<void> {
   const current = await readGridState(trx, within)
   const currentTowns = new Map(current.towns.map((t) => [t.code, t]))
-  const keepUnits = new Set<string>()
-  const keepPoints = new Set<string>()
-  for (const town of state.towns) {
-    const before = currentTowns.get(town.code)
-    if (!before) throw new Error(`town ${town.code} is not in scope ${within}`)
-    const unitsBefore = new Map(before.units.map((u) => [u.id, u]))
-    const pointsBefore = new Map(before.units.flatMap((u) => u.points.map((p) => [p.id, p])))
-    for (const unit of town.units) {
-      keepUnits.add(unit.id)
-      const old = unitsBefore.get(unit.id)
-      if (!old) await trx('grid_units').insert({ id: unit.id, station_id: town.stationId, town_code: town.code, name: unit.name })
-      else if (old.name !== unit.name) await trx('grid_units').where({ id: unit.id }).update({ name: unit.name })
-      for (const p of unit.points) {
-        keepPoints.add(p.id)
-        const row = {
-          grid_unit_id: unit.id,
-          station_id: town.stationId,
-          village_code: p.villageCode,
-          name: p.name,
-          geom: trx.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', p.lnglat),
-        }
-        if (pointsBefore.has(p.id)) await trx('service_points').where({ id: p.id }).update(row)
-        else await trx('service_points').insert({ id: p.id, ...row })
-      }
-    }
+  for (const town of state.towns) if (!currentTowns.has(town.code)) throw new Error(`town ${town.code} is not in scope ${within}`)
+  const like = under(within)
+  const towns = state.towns.map((t) => t.code)
+  const units = state.towns.flatMap((t) => t.units.map((u) => ({ id: u.id, station_id: t.stationId, town_code: t.code, name: u.name })))
+  const points = state.towns.flatMap((t) =>
+    t.units.flatMap((u) => u.points.map((p) => ({ id: p.id, grid_unit_id: u.id, station_id: t.stationId, village_code: p.villageCode, name: p.name, lng: p.lnglat[0], lat: p.lnglat[1] }))),
+  )
+  const members = state.towns.flatMap((t) => t.units.flatMap((u) => u.villages.map((v) => ({ village_code: v, town_code: t.code, grid_unit_id: u.id }))))
+
+  if (units.length) {
+    await trx.raw(
+      `insert into grid_units (id, station_id, town_code, name)
+       select x.id, x.station_id, x.town_code, x.name from ? where x.town_code like ?
+       on conflict (id) do update set name = excluded.name
+        where grid_units.town_code = excluded.town_code and grid_units.name is distinct from excluded.name`,
+      [recordset(trx, 'x', 'id text, station_id text, town_code text, name text', units), like],
+    )
+  }
+  if (points.length) {
+    await trx.raw(
+      `insert into service_points (id, grid_unit_id, station_id, village_code, name, geom)
+       select x.id, x.grid_unit_id, x.station_id, x.village_code, x.name, ST_SetSRID(ST_MakePoint(x.lng, x.lat), 4326)
+         from ? join stations s on s.id = x.station_id where s.town_code like ?
+       on conflict (id) do update set grid_unit_id = excluded.grid_unit_id, village_code = excluded.village_code, name = excluded.name, geom = excluded.geom
+        where service_points.station_id = excluded.station_id
+          and (service_points.grid_unit_id, service_points.village_code, service_points.name, service_points.geom::bytea)
+              is distinct from (excluded.grid_unit_id, excluded.village_code, excluded.name, excluded.geom::bytea)`,
+      [recordset(trx, 'x', 'id text, grid_unit_id text, station_id text, village_code text, name text, lng float8, lat float8', points), like],
+    )
   }
   // Workers next: none may stay on a point that is about to go.
   const postsBefore = new Map(current.workers.map((w) => [w.id, w]))
   const changed = state.workers.filter((w) => JSON.stringify(postsBefore.get(w.id)) !== JSON.stringify(w))
   await writeWorkerPosts(trx, within, changed)
-  for (const town of state.towns) {
-    await trx('grid_unit_villages').where({ town_code: town.code }).del()
-    const rows = town.units.flatMap((u) => u.villages.map((v) => ({ village_code: v, town_code: town.code, grid_unit_id: u.id })))
-    for (let i = 0; i < rows.length; i += 400) await trx('grid_unit_villages').insert(rows.slice(i, i + 400))
-    const before = currentTowns.get(town.code)!
-    const dropPoints = before.units.flatMap((u) => u.points.map((p) => p.id)).filter((id) => !keepPoints.has(id))
-    if (dropPoints.length) await trx('service_points').whereIn('id', dropPoints).del()
-    const dropUnits = before.units.map((u) => u.id).filter((id) => !keepUnits.has(id))
-    if (dropUnits.length) await trx('grid_units').whereIn('id', dropUnits).del()
+  if (!towns.length) return
+  await trx('grid_unit_villages').whereIn('town_code', towns).andWhereLike('town_code', like).del()
+  if (members.length) {
+    await trx.raw(
+      `insert into grid_unit_villages (village_code, town_code, grid_unit_id) select x.village_code, x.town_code, x.grid_unit_id from ? where x.town_code like ?`,
+      [recordset(trx, 'x', 'village_code text, town_code text, grid_unit_id text', members), like],
+    )
   }
+  const stations = towns.map((code) => currentTowns.get(code)!.stationId)
+  await trx('service_points').whereIn('station_id', stations).whereNotIn('id', points.map((p) => p.id)).del()
+  await trx('grid_units').whereIn('station_id', stations).andWhereLike('town_code', like).whereNotIn('id', units.map((u) => u.id)).del()
 }
 
 /** The facts `designGrids` needs for every town in scope. */

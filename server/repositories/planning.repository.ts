@@ -7,6 +7,7 @@ import type { Knex } from 'knex'
 import { SPECIAL_GROUPS, type SpecialGroupCounts } from '../../solver/policy.js'
 import { SUPERVISOR_IN_SCOPE, under } from './scope.js'
 import { inParallel } from './parallel.js'
+import { recordset } from './recordset.js'
 
 type LngLat = [number, number]
 
@@ -99,13 +100,13 @@ export async function staffFacts(knex: Knex, within: string): Promise<StaffFacts
   }
 }
 
-export interface SupervisorFacts {
+export interface SupervisorPlanFacts {
   stations: Array<{ id: string; name: string; townCode: string; lnglat: LngLat; supervisorId: string | null }>
   supervisors: Array<{ id: string; name: string; countyCode: string; base: LngLat }>
 }
 
 /** Stations within the scope and the supervisors based in it or covering one of its stations. */
-export async function supervisorFacts(knex: Knex, within: string): Promise<SupervisorFacts> {
+export async function supervisorFacts(knex: Knex, within: string): Promise<SupervisorPlanFacts> {
   const like = under(within)
   const [stations, supervisors] = await inParallel(knex, [
     () => knex.raw(
@@ -125,7 +126,7 @@ export async function supervisorFacts(knex: Knex, within: string): Promise<Super
   return {
     stations: stations.rows.map((s: Record<string, unknown>) => ({ ...s, lnglat: [Number(s.lng), Number(s.lat)] })),
     supervisors: supervisors.rows.map((s: Record<string, unknown>) => ({ ...s, base: [Number(s.lng), Number(s.lat)] })),
-  } as SupervisorFacts
+  } as SupervisorPlanFacts
 }
 
 /** One worker's post; a staff plan's state is the list of these for every worker in scope. */
@@ -151,16 +152,22 @@ export async function readWorkerPosts(knex: Knex, within: string): Promise<Worke
   return rows
 }
 
-/** Writes the posts of the given workers (only workers in scope: the query checks it). */
+/**
+ * Writes the posts of the given workers in one statement (only workers in scope, to posts
+ * in scope: the query checks both); rows already as given are left alone. Returns how many
+ * rows changed.
+ */
 export async function writeWorkerPosts(trx: Knex.Transaction, within: string, posts: WorkerPost[]): Promise<number> {
-  let changed = 0
-  for (const p of posts) {
-    changed += await trx('workers')
-      .where({ id: p.id })
-      .whereIn('station_id', trx('stations').select('id').whereLike('town_code', under(within)))
-      .update({ post: p.post, station_id: p.stationId, service_point_id: p.servicePointId })
-  }
-  return changed
+  if (!posts.length) return 0
+  const rows = posts.map((p) => ({ id: p.id, post: p.post, station_id: p.stationId, service_point_id: p.servicePointId }))
+  const { rowCount } = await trx.raw(
+    `update workers w set post = x.post, station_id = x.station_id, service_point_id = x.service_point_id
+       from ? , stations s_old, stations s_new
+      where w.id = x.id and s_old.id = w.station_id and s_old.town_code like ? and s_new.id = x.station_id and s_new.town_code like ?
+        and (w.post, w.station_id, w.service_point_id) is distinct from (x.post, x.station_id, x.service_point_id)`,
+    [recordset(trx, 'x', 'id text, post text, station_id text, service_point_id text', rows), under(within), under(within)],
+  )
+  return rowCount ?? 0
 }
 
 export async function readStationSupervisors(knex: Knex, within: string): Promise<StationSupervisor[]> {
@@ -173,12 +180,17 @@ export async function readStationSupervisors(knex: Knex, within: string): Promis
   return rows
 }
 
-/** Replaces the supervisor of every station in scope. */
+/** Replaces the supervisor of every station in scope: two statements, whatever the number of stations. */
 export async function writeStationSupervisors(trx: Knex.Transaction, within: string, rows: StationSupervisor[]): Promise<void> {
   const inScope = trx('stations').select('id').whereLike('town_code', under(within))
   await trx('supervisor_stations').whereIn('station_id', inScope).del()
   const assigned = rows.filter((r) => r.supervisorId !== null).map((r) => ({ station_id: r.stationId, supervisor_id: r.supervisorId }))
-  for (let i = 0; i < assigned.length; i += 400) await trx('supervisor_stations').insert(assigned.slice(i, i + 400))
+  if (!assigned.length) return
+  await trx.raw(
+    `insert into supervisor_stations (station_id, supervisor_id)
+     select x.station_id, x.supervisor_id from ? join stations s on s.id = x.station_id where s.town_code like ?`,
+    [recordset(trx, 'x', 'station_id text, supervisor_id text', assigned), under(within)],
+  )
 }
 
 /**

@@ -15,7 +15,10 @@ export interface PlanRow {
   createdBy: string
   createdAt: string
   inputTables: Record<string, string> | null
+  /** The version of the plan's scope when it was computed (for display). */
   dataVersion: number | null
+  /** The counters of the plan's counties when it was computed: apply checks them. */
+  countyVersions: Record<string, number> | null
   result: Record<string, unknown> | null
   diff: Record<string, unknown> | null
   coverage: { before: unknown; after: unknown } | null
@@ -37,6 +40,7 @@ const planColumns = {
   createdAt: 'created_at',
   inputTables: 'input_tables',
   dataVersion: 'data_version',
+  countyVersions: 'county_versions',
   result: 'result',
   diff: 'diff',
   coverage: 'coverage',
@@ -47,7 +51,7 @@ const planColumns = {
   appliedBy: 'applied_by',
   revertsPlanId: 'reverts_plan_id',
 } as const
-const JSON_COLUMNS = new Set(['params', 'inputTables', 'result', 'diff', 'coverage', 'targetState', 'beforeState'])
+const JSON_COLUMNS = new Set(['params', 'inputTables', 'countyVersions', 'result', 'diff', 'coverage', 'targetState', 'beforeState'])
 
 function toRow(fields: Partial<PlanRow>): Record<string, unknown> {
   const row: Record<string, unknown> = {}

@@ -31,7 +31,7 @@ export interface PointFacts {
   townCode: string
   workers: number
 }
-export interface SupervisorFacts {
+export interface SupervisorRuleFacts {
   id: string
   name: string
   stations: number
@@ -41,7 +41,7 @@ export interface RuleFacts {
   towns: TownFacts[]
   villages: VillageCoverageFacts[]
   points: PointFacts[]
-  supervisors: SupervisorFacts[]
+  supervisors: SupervisorRuleFacts[]
 }
 
 /** Loads the rule facts within a scope (only villages lacking coverage are loaded). */

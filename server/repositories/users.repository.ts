@@ -58,6 +58,8 @@ export async function setPasswordHash(knex: Knex, username: string, passwordHash
 export interface ThrottlePolicy {
   /** Failures answered without a lock; the next one locks for 1 s, then 2 s, 4 s … */
   freeFailures: number
+  /** The first lock (after the free failures); each further failure doubles it. */
+  firstLockSec: number
   maxLockSec: number
   /** A failure longer ago than this no longer counts: counting starts again. */
   windowSec: number
@@ -72,7 +74,7 @@ export interface ThrottlePolicy {
 export async function reserveLoginAttempt(knex: Knex, key: string, policy: ThrottlePolicy): Promise<number | null> {
   const count = `case when t.last_failure_at < now() - make_interval(secs => :windowSec) then 1 else t.failures + 1 end`
   const lock = (n: string) =>
-    `case when ${n} > :free then now() + make_interval(secs => least(:maxLockSec, power(2, ${n} - :free - 1))) end`
+    `case when ${n} > :free then now() + make_interval(secs => least(:maxLockSec, :firstLockSec * power(2, ${n} - :free - 1))) end`
   const { rows } = await knex.raw(
     `insert into login_throttle as t (key, failures, locked_until, last_failure_at)
      values (:key, 1, ${lock('1')}, now())
@@ -80,7 +82,7 @@ export async function reserveLoginAttempt(knex: Knex, key: string, policy: Throt
         set failures = ${count}, locked_until = ${lock(count)}, last_failure_at = now()
       where t.locked_until is null or t.locked_until <= now()
      returning failures`,
-    { key, free: policy.freeFailures, maxLockSec: policy.maxLockSec, windowSec: policy.windowSec },
+    { key, free: policy.freeFailures, firstLockSec: policy.firstLockSec, maxLockSec: policy.maxLockSec, windowSec: policy.windowSec },
   )
   return rows.length ? Number(rows[0].failures) : null
 }

@@ -9,12 +9,12 @@ import type { ThrottlePolicy } from '../repositories/users.repository.js'
 
 
 /** POST /api/login, POST /api/logout, GET /api/me (the signed-in user, or null) */
-export function authRoutes(knex: Knex, opts: { clientThrottle?: ThrottlePolicy } = {}): Router {
+export function authRoutes(knex: Knex, opts: { clientThrottle?: ThrottlePolicy; accountThrottle?: ThrottlePolicy } = {}): Router {
   const router = Router()
   router.post('/api/login', async (req, res) => {
     const { username, password } = parseInput(LoginBody, req.body ?? {}, 'body')
     try {
-      const session = await login(knex, username, password, { client: req.ip, clientThrottle: opts.clientThrottle })
+      const session = await login(knex, username, password, { client: req.ip, clientThrottle: opts.clientThrottle, accountThrottle: opts.accountThrottle })
       setSessionCookie(req, res, session.token)
       res.json({ user: session.user, expiresAt: session.expiresAt.toISOString(), csrfToken: csrfToken(session.token) })
     } catch (err) {

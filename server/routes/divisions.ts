@@ -1,7 +1,7 @@
 import { Router } from 'express'
 import type { Knex } from 'knex'
 import { userWith } from '../http/session.js'
-import { CodeParams } from '../contract/requests.js'
+import { ChildrenQuery, CodeParams } from '../contract/requests.js'
 import { parseInput } from '../http/validate.js'
 import { sendCached } from '../http/cached.js'
 import { getChildren, getDivision, getRoots, requireDivision } from '../services/divisions.service.js'
@@ -22,13 +22,15 @@ export function divisionRoutes(knex: Knex, cache: VersionedCache): Router {
     const user = userWith(res, 'read')
     const { code } = parseInput(CodeParams, req.params, 'path')
     await requireDivision(knex, code, user.scope)
-    sendCached(req, res, 'division', code, await cache.get(knex, `division:${code}`, () => getDivision(knex, code, code)), 'json')
+    sendCached(req, res, 'division', code, await cache.get(knex, code, `division:${code}`, () => getDivision(knex, code, code)), 'json')
   })
   router.get('/api/divisions/:code/children', async (req, res) => {
     const user = userWith(res, 'read')
     const { code } = parseInput(CodeParams, req.params, 'path')
+    const { level } = parseInput(ChildrenQuery, req.query, 'query')
     await requireDivision(knex, code, user.scope)
-    sendCached(req, res, 'children', code, await cache.get(knex, `children:${code}`, () => getChildren(knex, code, code)), 'application/geo+json')
+    const key = `children:${code}:${level ?? ''}`
+    sendCached(req, res, 'children', `${code}${level ? `-${level}` : ''}`, await cache.get(knex, code, key, () => getChildren(knex, code, code, level)), 'application/geo+json')
   })
   return router
 }

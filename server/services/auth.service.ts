@@ -16,9 +16,9 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000
 const FAILURE_DELAY_MS = 250
 
 /** An account name: 4 failures answer 401; the 5th locks it for 1 s, then 2 s, 4 s … up to 15 min. */
-export const ACCOUNT_THROTTLE: ThrottlePolicy = { freeFailures: 4, maxLockSec: 15 * 60, windowSec: 24 * 60 * 60 }
+export const ACCOUNT_THROTTLE: ThrottlePolicy = { freeFailures: 4, firstLockSec: 1, maxLockSec: 15 * 60, windowSec: 24 * 60 * 60 }
 /** A client address, over all names (a guess at many accounts): 20 failures in 15 min, then locked likewise. */
-export const CLIENT_THROTTLE: ThrottlePolicy = { freeFailures: 20, maxLockSec: 15 * 60, windowSec: 15 * 60 }
+export const CLIENT_THROTTLE: ThrottlePolicy = { freeFailures: 20, firstLockSec: 1, maxLockSec: 15 * 60, windowSec: 15 * 60 }
 
 export class Unauthorized extends HttpError {
   constructor(detail = 'sign in first (POST /api/login)') {
@@ -45,7 +45,7 @@ export async function login(
   knex: Knex,
   username: string,
   password: string,
-  opts: { client?: string; clientThrottle?: ThrottlePolicy } = {},
+  opts: { client?: string; clientThrottle?: ThrottlePolicy; accountThrottle?: ThrottlePolicy } = {},
 ): Promise<{ token: string; user: SessionUser; expiresAt: Date }> {
   const accountKey = `account:${username}`
   const clientKey = opts.client ? `client:${opts.client}` : null
@@ -53,7 +53,7 @@ export async function login(
   if (clientKey && (await users.reserveLoginAttempt(knex, clientKey, clientPolicy)) === null) {
     throw new TooManyAttempts(await users.lockedForSec(knex, clientKey), 'this client')
   }
-  if ((await users.reserveLoginAttempt(knex, accountKey, ACCOUNT_THROTTLE)) === null) {
+  if ((await users.reserveLoginAttempt(knex, accountKey, opts.accountThrottle ?? ACCOUNT_THROTTLE)) === null) {
     throw new TooManyAttempts(await users.lockedForSec(knex, accountKey), 'this account')
   }
   const user = await users.findUserByName(knex, username)

@@ -6,7 +6,7 @@ import { countyNames, townPosts, villageCoverageFacts } from '../repositories/co
 import { ruleFacts } from '../repositories/rules.repository.js'
 import { computeCoverage, COVERAGE_DEFAULTS, type AreaCoverage, type CoverageParams, type CoverageResult, type VillageCoverage } from './coverage.js'
 import { requireDivision } from './divisions.service.js'
-import { evaluateRules, type Violation } from './rules.js'
+import { evaluateRules, type RuleViolation } from './rules.js'
 import { inParallel } from '../repositories/parallel.js'
 import type { CachedJson, VersionedCache } from './versioned.cache.js'
 
@@ -27,7 +27,7 @@ export interface CoverageReport {
   counties: AreaCoverage[]
   towns: AreaCoverage[]
   villages: FeatureCollection<MultiPolygon | null, VillageCoverage>
-  violations: Violation[]
+  violations: RuleViolation[]
 }
 
 /** Computes the coverage of a division within the caller's scope. */
@@ -75,5 +75,5 @@ export async function coverageSummary(knex: Knex, within: string, opts: Coverage
 export function cachedCoverage(cache: VersionedCache, knex: Knex, within: string, opts: CoverageOptions): Promise<CachedJson> {
   const key = JSON.stringify(['coverage', within, opts.distanceKm ?? null, opts.overloadFactor ?? null, opts.weights ?? null, opts.geometry ?? true])
   // The scope was checked by the caller; the report itself does not depend on it.
-  return cache.get(knex, key, () => coverageOf(knex, within, '', opts))
+  return cache.get(knex, within, key, () => coverageOf(knex, within, '', opts))
 }

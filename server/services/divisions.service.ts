@@ -1,9 +1,9 @@
 /** Use cases on divisions: one division with its summary, and its children as GeoJSON. */
 import type { Knex } from 'knex'
 import type { Feature, FeatureCollection, MultiPolygon } from 'geojson'
-import { NotFound } from '../errors.js'
+import { BadRequest, NotFound } from '../errors.js'
 import {
-  childrenWithGeometry,
+  descendantsWithGeometry,
   countChildren,
   emptySummary,
   findDivision,
@@ -12,7 +12,7 @@ import {
   type DivisionRow,
   type DivisionSummary,
 } from '../repositories/divisions.repository.js'
-import { childLevel as childLevelOf, levelOf } from '../../geodata/codes.js'
+import { CODE_LENGTH, DIVISION_LEVELS, childLevel as childLevelOf, levelOf, type DivisionLevel } from '../../geodata/codes.js'
 import { inParallel } from '../repositories/parallel.js'
 
 export interface DivisionDetail extends DivisionRow {
@@ -33,13 +33,20 @@ export async function getDivision(knex: Knex, code: string, scope: string): Prom
   }
 }
 
-/** The division's children as a FeatureCollection; properties carry each child's summary. */
-export async function getChildren(knex: Knex, code: string, scope: string): Promise<FeatureCollection<MultiPolygon>> {
+/**
+ * The division's children (or its divisions of `level`, e.g. the towns of a city) as a
+ * FeatureCollection; properties carry each one's summary. 400 when `level` is not below
+ * the division's.
+ */
+export async function getChildren(knex: Knex, code: string, scope: string, level?: DivisionLevel): Promise<FeatureCollection<MultiPolygon>> {
   const division = await requireDivision(knex, code, scope)
-  const childLevel = childLevelOf(division.level)
+  const childLevel = level ?? childLevelOf(division.level)
+  if (level && CODE_LENGTH[level] <= CODE_LENGTH[division.level]) {
+    throw new BadRequest(`level must be below the ${division.level} ${code}: ${DIVISION_LEVELS.filter((l) => CODE_LENGTH[l] > CODE_LENGTH[division.level]).join(', ') || 'none'}`, 'level')
+  }
   if (!childLevel) return { type: 'FeatureCollection', features: [] }
   const [children, summaries] = await inParallel(knex, [
-    () => childrenWithGeometry(knex, code),
+    () => descendantsWithGeometry(knex, code, childLevel),
     () => summariesByKey(knex, code, childLevel),
   ])
   return {

@@ -10,21 +10,21 @@ import { countyOf } from '../../geodata/codes.js'
 import type { SessionUser } from '../auth/roles.js'
 import { BadRequest, NotFound } from '../errors.js'
 import * as edits from '../repositories/edits.repository.js'
-import { dataVersion, lockNetwork } from '../repositories/meta.repository.js'
+import { dataVersion, lockCounties } from '../repositories/meta.repository.js'
 import { audit } from '../repositories/planning.repository.js'
 import { ruleFacts } from '../repositories/rules.repository.js'
-import { evaluateRules, type Violation } from './rules.js'
+import { evaluateRules, type RuleViolation } from './rules.js'
 
 export interface EditResult {
   dataVersion: number
   /** Violations the edit introduced (in the towns it touched). */
-  warnings: Violation[]
+  warnings: RuleViolation[]
 }
 
-const key = (v: Violation) => `${v.rule}:${v.code}`
+const key = (v: RuleViolation) => `${v.rule}:${v.code}`
 
-async function violationsIn(trx: Knex, towns: string[]): Promise<Violation[]> {
-  const out: Violation[] = []
+async function violationsIn(trx: Knex, towns: string[]): Promise<RuleViolation[]> {
+  const out: RuleViolation[] = []
   for (const t of [...new Set(towns)]) out.push(...evaluateRules(await ruleFacts(trx, t)).filter((v) => v.rule !== 'supervisor_stations_range'))
   return out
 }
@@ -33,32 +33,41 @@ async function violationsIn(trx: Knex, towns: string[]): Promise<Violation[]> {
 type EditAudit = Omit<Parameters<typeof audit>[1], 'actor'>
 
 /**
- * Runs an edit in one transaction under the network lock (the lock plan apply takes), so
- * that what `check` validates cannot change before `write` runs: `check` reads and
- * validates (throwing 400/404), `write` changes the data and says what to audit. Reports the violations the edit
- * introduced in the towns `check` names.
+ * Runs an edit in one transaction under the lock of the county it writes (the lock a plan
+ * apply of that county takes), so that what `check` validates cannot change before `write`
+ * runs: `check` reads and validates (throwing 400/404), `write` changes the data and says
+ * what to audit. Reports the violations the edit introduced in the towns `check` names.
+ * `scope` is a code inside the county written (its town, or the village); every town
+ * `check` names is locked too (it is, in every edit here: edits stay in one county).
  */
 async function editUnderLock<C>(
   knex: Knex,
   user: SessionUser,
+  scope: string,
   check: (trx: Knex.Transaction) => Promise<{ towns: string[]; context: C }>,
   write: (trx: Knex.Transaction, context: C) => Promise<EditAudit>,
 ): Promise<EditResult> {
   return knex.transaction(async (trx) => {
-    await lockNetwork(trx)
+    const locked = await lockCounties(trx, scope)
     const { towns, context } = await check(trx)
+    const others = towns.filter((t) => !(countyOf(t)! in locked))
+    if (others.length) await lockCounties(trx, ...others)
     const before = new Set((await violationsIn(trx, towns)).map(key))
     await audit(trx, { actor: user.username, ...(await write(trx, context)) })
     const after = await violationsIn(trx, towns)
-    return { dataVersion: await dataVersion(trx), warnings: after.filter((v) => !before.has(key(v))) }
+    return { dataVersion: await dataVersion(trx, scope), warnings: after.filter((v) => !before.has(key(v))) }
   })
 }
 
 /** Posts a worker to a station (administrative post) or a service point of the same county. */
 export async function moveWorker(knex: Knex, user: SessionUser, workerId: string, to: string): Promise<EditResult> {
+  // The post's county is the one written: a worker moves only to a post of its own county.
+  const post = await edits.findPost(knex, to, user.scope)
+  if (!post) throw new NotFound(`station or service point ${to} does not exist within your scope`)
   return editUnderLock(
     knex,
     user,
+    post.townCode,
     async (trx) => {
       const worker = await edits.findWorker(trx, workerId, user.scope)
       if (!worker) throw new NotFound(`worker ${workerId} does not exist within your scope`)
@@ -87,6 +96,7 @@ export async function setVillageGridUnit(knex: Knex, user: SessionUser, code: st
   return editUnderLock(
     knex,
     user,
+    code,
     async (trx) => {
       const village = await edits.findVillage(trx, code, user.scope)
       if (!village) throw new NotFound(`village ${code} does not exist within your scope`)
@@ -112,9 +122,13 @@ export async function setVillageGridUnit(knex: Knex, user: SessionUser, code: st
 
 /** Moves a service point to another host village of its grid unit. */
 export async function setServicePointHost(knex: Knex, user: SessionUser, pointId: string, villageCode: string): Promise<EditResult> {
+  // A point stays in its station's town: its county is known before the lock.
+  const located = await edits.findServicePoint(knex, pointId, user.scope)
+  if (!located) throw new NotFound(`service point ${pointId} does not exist within your scope`)
   return editUnderLock(
     knex,
     user,
+    located.townCode,
     async (trx) => {
       const point = await edits.findServicePoint(trx, pointId, user.scope)
       if (!point) throw new NotFound(`service point ${pointId} does not exist within your scope`)

@@ -14,7 +14,7 @@ import { audit, networkFingerprint } from '../repositories/planning.repository.j
 import * as plans from '../repositories/plans.repository.js'
 import type { PlanKind as KindName, PlanRow } from '../repositories/plans.repository.js'
 import { findJob, insertJob, markJobCancelled } from '../repositories/jobs.repository.js'
-import { dataVersion, lockNetwork } from '../repositories/meta.repository.js'
+import { countyVersions, dataVersion, lockCounties } from '../repositories/meta.repository.js'
 import { coverageSummary } from './coverage.service.js'
 import { requireDivision, scopeNote } from './divisions.service.js'
 import type { JobContext, JobHandler, JobQueue } from './jobs.js'
@@ -48,7 +48,7 @@ async function coverageIf(knex: Knex, kind: PlanKind<unknown>, within: string, p
   let after: Awaited<ReturnType<typeof coverageSummary>> | undefined
   await knex
     .transaction(async (trx) => {
-      await lockNetwork(trx)
+      await lockCounties(trx, within)
       await kind.writeState(trx, within, state)
       after = await coverageNow(trx, within, params)
       throw new Rollback()
@@ -99,9 +99,10 @@ export function planJobHandler(knex: Knex): JobHandler {
 async function computePlan(knex: Knex, id: string, kind: PlanKind<unknown>, within: string, params: PlanParams, ctx: JobContext) {
   const { progress, signal } = ctx
   try {
-    // Fingerprint first: a change during the solve makes the plan stale, never silently applied.
+    // Versions first: a change during the solve makes the plan stale, never silently applied.
+    const versions = await countyVersions(knex, within)
+    const version = await dataVersion(knex, within)
     const inputTables = await networkFingerprint(knex, within)
-    const version = await dataVersion(knex)
     const before = await kind.readState(knex, within)
     const coverageBefore = await coverageNow(knex, within, params)
     const computed = await kind.compute(knex, within, params, ctx)
@@ -115,6 +116,7 @@ async function computePlan(knex: Knex, id: string, kind: PlanKind<unknown>, with
       status: 'draft',
       inputTables,
       dataVersion: version,
+      countyVersions: versions,
       result: computed.result,
       diff,
       coverage: { before: coverageBefore, after: coverageAfter },
@@ -178,29 +180,24 @@ export interface ApplyHooks {
 }
 
 /**
- * Applies a draft plan in one transaction: checks that the network in scope is exactly as
- * when the plan was computed (else 409 saying what changed), saves the state before for a
- * revert, writes the target, bumps the data version and writes an audit record.
+ * Applies a draft plan in one transaction: locks the plan's counties, checks that none of
+ * them changed since the plan was computed (else 409 saying which counties and tables),
+ * saves the state before for a revert, writes the target and writes an audit record (the
+ * database bumps the counties' versions).
  */
 export async function applyPlan(knex: Knex, user: SessionUser, id: string, hooks: ApplyHooks = {}): Promise<PlanRow> {
   await knex.transaction(async (trx) => {
-    const version = await lockNetwork(trx)
-    const plan = await plans.findPlan(trx, id, user.scope, { forUpdate: true })
-    if (!plan) throw new NotFound(`plan ${id} does not exist${scopeNote(user.scope)}`)
+    const scoped = await plans.findPlan(trx, id, user.scope)
+    if (!scoped) throw new NotFound(`plan ${id} does not exist${scopeNote(user.scope)}`)
+    const versions = await lockCounties(trx, scoped.within)
+    const plan = (await plans.findPlan(trx, id, user.scope, { forUpdate: true }))!
     if (plan.status !== 'draft') throw new Conflict(`plan ${id} is ${plan.status}; only a draft plan can be applied`, { planStatus: plan.status })
     const kind = kindOf(plan.kind)
-    const now = await networkFingerprint(trx, plan.within)
-    const changed = Object.keys(now).filter((t) => now[t] !== plan.inputTables?.[t])
-    if (changed.length) {
-      throw new Conflict(
-        `the data of ${plan.within} changed since this plan was computed (${changed.join(', ')}; data version ${plan.dataVersion} → ${version}): compute a new plan`,
-        { changedTables: changed, planDataVersion: plan.dataVersion, dataVersion: version },
-      )
-    }
+    await checkUnchanged(trx, plan, versions)
     const before = await kind.readState(trx, plan.within)
     await kind.writeState(trx, plan.within, plan.targetState)
     await hooks.afterWrite?.(trx)
-    const newVersion = await dataVersion(trx)
+    const newVersion = await dataVersion(trx, plan.within)
     await plans.updatePlan(trx, id, { status: 'applied', beforeState: before, appliedAt: new Date().toISOString(), appliedBy: user.username })
     await audit(trx, {
       actor: user.username,
@@ -212,6 +209,24 @@ export async function applyPlan(knex: Knex, user: SessionUser, id: string, hooks
     })
   })
   return getPlan(knex, user, id)
+}
+
+/** 409 unless every county of the plan is at the version the plan was computed at. */
+async function checkUnchanged(trx: Knex.Transaction, plan: PlanRow, versions: Record<string, number>): Promise<void> {
+  const recorded = plan.countyVersions ?? {}
+  const counties = [...new Set([...Object.keys(versions), ...Object.keys(recorded)])].sort()
+  const changedCounties = counties.filter((c) => versions[c] !== recorded[c])
+  if (!changedCounties.length && plan.countyVersions) return
+  // Say what changed: the tables of the plan's scope whose rows differ now.
+  const now = await networkFingerprint(trx, plan.within)
+  const changedTables = Object.keys(now).filter((t) => now[t] !== plan.inputTables?.[t])
+  const what = changedTables.length ? `: ${changedTables.join(', ')}` : ''
+  throw new Conflict(`the data of ${plan.within} changed since this plan was computed (counties ${changedCounties.join(', ')}${what}): compute a new plan`, {
+    changedCounties,
+    changedTables,
+    planDataVersion: plan.dataVersion,
+    dataVersion: await dataVersion(trx, plan.within),
+  })
 }
 
 /** Discards a draft plan. */
@@ -235,8 +250,9 @@ export async function revertPlan(knex: Knex, user: SessionUser, id: string): Pro
   if (plan.status !== 'applied') throw new Conflict(`plan ${id} is ${plan.status}; only an applied plan can be reverted`)
   const kind = kindOf(plan.kind)
   const params: PlanParams = { ...(plan.params as PlanParams), revertOf: id }
+  const versions = await countyVersions(knex, plan.within)
+  const version = await dataVersion(knex, plan.within)
   const inputTables = await networkFingerprint(knex, plan.within)
-  const version = await dataVersion(knex)
   const current = await kind.readState(knex, plan.within)
   const diff = await kind.diff(knex, plan.within, current, plan.beforeState)
   const coverage = { before: await coverageNow(knex, plan.within, params), after: await coverageIf(knex, kind, plan.within, params, plan.beforeState) }
@@ -250,6 +266,7 @@ export async function revertPlan(knex: Knex, user: SessionUser, id: string): Pro
     createdBy: user.username,
     inputTables,
     dataVersion: version,
+    countyVersions: versions,
     // Not a solver result: the state it restores is the one saved when plan `id` was applied.
     result: { status: 'restore', objective: null, backend: 'none', backendStatus: `restores the state saved when plan ${id} was applied`, ms: 0, verified: false },
     diff,
@@ -262,6 +279,6 @@ export async function revertPlan(knex: Knex, user: SessionUser, id: string): Pro
 
 /** The plan as the API shows it (without the raw states). */
 export function planView(plan: PlanRow) {
-  const { targetState: _t, beforeState: _b, inputTables: _i, ...view } = plan
+  const { targetState: _t, beforeState: _b, inputTables: _i, countyVersions: _c, ...view } = plan
   return view
 }

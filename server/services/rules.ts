@@ -24,19 +24,21 @@ export const RULE_IDS = [
 ] as const
 export type RuleId = (typeof RULE_IDS)[number]
 
-export interface Violation {
+export interface RuleViolation {
   rule: RuleId
   /** The division code, or the station / service point / supervisor id concerned. */
   code: string
   /** The programme document the rule comes from. */
   source: string
   message: { zh: string; en: string }
+  /** The town concerned, when `code` is a station, service point or village. */
+  townCode?: string
   [numbers: string]: unknown
 }
 
 /** Every rule violation in the facts, in a stable order (rule, then code). */
-export function evaluateRules(facts: RuleFacts): Violation[] {
-  const out: Violation[] = []
+export function evaluateRules(facts: RuleFacts): RuleViolation[] {
+  const out: RuleViolation[] = []
   const adminMin = STATION_ADMIN_POSTS_MIN.value
   const units = STATION_GRID_UNITS.value
   for (const s of facts.stations) {

@@ -1,11 +1,12 @@
 /**
  * Answers derived from the network (coverage reports, divisions with their summaries and
- * outlines) as JSON text, cached by the data version.
+ * outlines) as JSON text, cached by the data version of the scope they are about.
  *
- * Such an answer depends only on its key (what was asked) and the network rows; the
- * database bumps the data version with every statement that changes the network
- * (migration 0006), so an answer computed at version v is valid while the version is still
- * v. Each request reads the version (one indexed row) and either answers the stored text or
+ * Such an answer depends only on its key (what was asked) and the network rows of its
+ * scope; the database bumps the versions of the counties every statement touches
+ * (migration 0009), so an answer computed at scope version v is valid while the scope's
+ * version is still v, whatever changes in other counties. Each request reads the scope's
+ * version (a sum over a few hundred rows at most) and either answers the stored text or
  * computes it anew; concurrent requests for the same missing answer share one computation.
  * Only the root connection may use the cache: inside a transaction the version may include
  * writes that are later rolled back. Scope is the caller's business: check it before `get`.
@@ -51,10 +52,13 @@ export class VersionedCache {
 
   constructor(private readonly maxBytes = DEFAULT_MAX_BYTES) {}
 
-  /** The answer of `key` as JSON text: stored, or made by `compute` at the current data version. */
-  async get(knex: Knex, key: string, compute: () => Promise<unknown>): Promise<CachedJson> {
+  /**
+   * The answer of `key` as JSON text: stored, or made by `compute` at the current data
+   * version of `scope` (the division code the answer is about; the same for every use of a key).
+   */
+  async get(knex: Knex, scope: string, key: string, compute: () => Promise<unknown>): Promise<CachedJson> {
     if (knex.isTransaction) throw new Error('VersionedCache.get must not run inside a transaction')
-    const version = await dataVersion(knex)
+    const version = await dataVersion(knex, scope)
     const hit = this.entries.get(key)
     if (hit && hit.version === version) {
       // Most recently used last (eviction takes the first).

@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import type { Database } from '../../server/db/connection.js'
 import * as S from '../../server/http/schemas.js'
 import { compliantDataset, VILLAGE_POPULATION } from '../fixtures/compliant-dataset.js'
+import { invalidate } from '../../server/repositories/meta.repository.js'
 import { get, loadDataset, signIn, startApp, testDb } from './harness.js'
 
 let db: Database
@@ -63,6 +64,17 @@ describe('API contract', () => {
     const first = body.features[0]
     expect((first.geometry as { type: string }).type).toBe('MultiPolygon')
     expect(first.properties).toMatchObject({ villages: 4, stations: 1, workers: 6, population: 10000 })
+  })
+
+  it('GET /api/divisions/:code/children?level= gives the divisions of a lower level in one answer', async () => {
+    const towns = await ok('/api/divisions/9901/children?level=town', S.DivisionChildren, 'application/geo+json')
+    expect(towns.features.map((f) => f.properties.code)).toEqual(['990101001', '990101002', '990101003', '990101004', '990101005'])
+    expect(towns.features[0].properties).toMatchObject({ level: 'town', parentCode: '990101', villages: 4, stations: 1, workers: 6, population: 10000 })
+    const villages = await ok('/api/divisions/99/children?level=village', S.DivisionChildren, 'application/geo+json')
+    expect(villages.features).toHaveLength(20)
+    expect(villages.features.every((f) => f.properties.level === 'village')).toBe(true)
+    const counties = await ok('/api/divisions/9901/children?level=county', S.DivisionChildren, 'application/geo+json')
+    expect(counties).toEqual(await ok('/api/divisions/9901/children', S.DivisionChildren, 'application/geo+json'))
   })
 
   it('GET /api/divisions/:code/children of a village is empty', async () => {
@@ -127,6 +139,10 @@ describe('API bad input', () => {
     ['/api/divisions/12345', 400, 'code'],
     ['/api/divisions/9999', 404, undefined],
     ['/api/divisions/999999999/children', 404, undefined],
+    ['/api/divisions/990101/children?level=city', 400, 'level'],
+    ['/api/divisions/990101/children?level=county', 400, 'level'],
+    ['/api/divisions/990101/children?level=street', 400, 'level'],
+    ['/api/divisions/990101/children?depth=2', 400, 'depth'],
     ['/api/villages', 400, 'within'],
     ['/api/villages?within=', 400, 'within'],
     ['/api/villages?within=abc', 400, 'within'],
@@ -165,7 +181,7 @@ describe('API bad input', () => {
 
   it('answers a division and its children from the versioned cache, with revalidation, until the data changes', async () => {
     for (const path of ['/api/divisions/990101', '/api/divisions/990101/children']) {
-      await db.knex.raw('update app_meta set data_version = data_version + 1')
+      await invalidate(db.knex, '990101')
       const first = await get(app.url, path, cookie)
       expect(first.headers.get('server-timing'), path).toMatch(/"computed"/)
       const second = await get(app.url, path, cookie)

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/connection.js'
 import { compliantDataset } from '../fixtures/compliant-dataset.js'
 import * as S from '../../server/http/schemas.js'
+import { dataVersion } from '../../server/repositories/meta.repository.js'
 import { get, loadDataset, signIn, startApp, testDb } from './harness.js'
 import { byteSize, VersionedCache } from '../../server/services/versioned.cache.js'
 import { cachedCoverage } from '../../server/services/coverage.service.js'
@@ -123,7 +124,7 @@ describe('coverage', () => {
     expect(revalidated.status).toBe(304)
 
     // A transaction that is rolled back changes nothing, not even the version.
-    const version = async () => Number((await db.knex('app_meta').first('data_version')).data_version)
+    const version = () => dataVersion(db.knex)
     const before = await version()
     await db.knex
       .transaction(async (trx) => {

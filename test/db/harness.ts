@@ -17,7 +17,7 @@ import type { Server } from 'node:http'
 import knexFactory, { type Knex } from 'knex'
 import { expect } from 'vitest'
 import type { PGlite } from '@electric-sql/pglite'
-import { createApp } from '../../server/app.js'
+import { createApp, type AppOptions } from '../../server/app.js'
 import { openDatabase, type Database } from '../../server/db/connection.js'
 import { migrateLatest } from '../../server/db/migrate.js'
 import { clearDataset, insertDataset } from '../../server/repositories/dataset.repository.js'
@@ -147,8 +147,8 @@ export async function loadDataset(db: Database, data: Dataset): Promise<void> {
 }
 
 /** Starts the app on a free port; returns its base URL and a stop function. */
-export async function startApp(db: Database, opts: { serveWeb?: boolean } = {}): Promise<{ url: string; stop: () => Promise<void> }> {
-  const app = createApp(db, { serveWeb: opts.serveWeb ?? false })
+export async function startApp(db: Database, opts: Partial<AppOptions> = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+  const app = createApp(db, { ...opts, serveWeb: opts.serveWeb ?? false })
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
   })

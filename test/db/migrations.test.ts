@@ -6,7 +6,7 @@ import { testDb } from './harness.js'
 const TABLES = [
   'divisions',
   'village_special_groups',
-  'app_meta',
+  'data_versions',
   'stations',
   'grid_units',
   'grid_unit_villages',

@@ -132,8 +132,15 @@ describe('staff plan', () => {
   })
 
   it('applies atomically; afterwards the coverage equals the plan\'s "after"', async () => {
-    const applied = await call(url, 'POST', `/api/plans/${plan.id}/apply`, { cookie: bureau })
+    // Every statement the apply sends: the workers are written in one, however many move.
+    const statements: string[] = []
+    const onQuery = (q: { sql: string }) => statements.push(q.sql)
+    db.knex.on('query', onQuery)
+    const applied = await call(url, 'POST', `/api/plans/${plan.id}/apply`, { cookie: bureau }).finally(() => db.knex.off('query', onQuery))
     expect(applied.status, JSON.stringify(applied.body)).toBe(200)
+    expect(plan.diff.moves.length).toBeGreaterThan(1)
+    expect(statements.filter((sql) => /^\s*update\s+"?workers/i.test(sql))).toHaveLength(1)
+    expect(statements.length).toBeLessThan(30)
     expect(applied.body).toMatchObject({ status: 'applied', appliedBy: 'plan-bureau' })
     expect(await rules(bureau)).toEqual([])
     const now = (await get(url, '/api/coverage?within=990101&geometry=false', bureau)).body
@@ -175,6 +182,7 @@ describe('staff plan', () => {
     expect(res.type).toContain('application/problem+json')
     expect(res.body.detail).toMatch(/changed since this plan was computed/)
     expect(res.body.changedTables).toEqual(['workers'])
+    expect(res.body.changedCounties).toEqual(['990101'])
     await db.knex('workers').where({ id: 'w-990101004-p11' }).update({ certified: true })
   })
 

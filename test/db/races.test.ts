@@ -7,7 +7,7 @@
 import knexFactory, { type Knex } from 'knex'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/connection.js'
-import { lockNetwork } from '../../server/repositories/meta.repository.js'
+import { lockCounties } from '../../server/repositories/meta.repository.js'
 import { compliantDataset } from '../fixtures/compliant-dataset.js'
 import { faultyDataset } from '../fixtures/faulty-dataset.js'
 import { tableHashes } from '../../server/repositories/dataset.repository.js'
@@ -54,7 +54,7 @@ async function someoneWaitsForALock(): Promise<void> {
 async function racing<T>(change: (trx: Knex.Transaction) => Promise<void>, request: () => Promise<T>): Promise<T> {
   let pending: Promise<T> | undefined
   await other.transaction(async (trx) => {
-    await lockNetwork(trx)
+    await lockCounties(trx, '990101')
     await change(trx)
     pending = request()
     await someoneWaitsForALock()

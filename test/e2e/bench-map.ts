@@ -22,6 +22,7 @@ import { createApp } from '../../server/app.js'
 import { openDatabase } from '../../server/db/connection.js'
 import { migrateDownAll, migrateLatest } from '../../server/db/migrate.js'
 import { seedDemo } from '../../server/services/seed.service.js'
+import { invalidate } from '../../server/repositories/meta.repository.js'
 import { hashPassword } from '../../server/auth/password.js'
 import { findUserByName, insertUser } from '../../server/repositories/users.repository.js'
 import { chromiumPath, launchBrowser } from './browser.js'
@@ -83,7 +84,7 @@ export async function benchMap(opts: { runs?: number; log?: (msg: string) => voi
         // page asked for: the measure is this page load, not the previous one's tail.
         await page.waitForLoadState('networkidle')
         await page.goto('about:blank')
-        if (kind === 'cold') await db.knex.raw('update app_meta set data_version = data_version + 1')
+        if (kind === 'cold') await invalidate(db.knex)
         await page.goto(`${url}/?d=${CITY}`)
         await page.locator('.map[data-ready="true"]').waitFor({ timeout: 120_000 })
         const [ms, got, parsed, set, loaded, mapped] = await page.evaluate(() => {

@@ -255,23 +255,24 @@ class AppState {
 
   /** The children of a division as GeoJSON (cached). */
   children(code: string): Promise<DivisionChildren> {
-    let p = this.childrenCache.get(code)
+    return this.childrenFrom(`/api/divisions/${code}/children`)
+  }
+
+  private childrenFrom(path: string): Promise<DivisionChildren> {
+    let p = this.childrenCache.get(path)
     if (!p) {
-      p = getJson<DivisionChildren>(`/api/divisions/${code}/children`)
-      p.catch(() => this.childrenCache.delete(code))
-      this.childrenCache.set(code, p)
+      p = getJson<DivisionChildren>(path)
+      p.catch(() => this.childrenCache.delete(path))
+      this.childrenCache.set(path, p)
     }
     return p
   }
 
-  /** The divisions of `level` within `code` (its children, their children …), with geometry. */
+  /** The divisions of `level` within `code` (its children, their children …), with geometry, in one request. */
   async descendants(code: string, level: DivisionLevel): Promise<DivisionChildren> {
     const below = childLevel(levelOf(code))
     if (!below || CODE_LENGTH[below] > CODE_LENGTH[level]) return { type: 'FeatureCollection', features: [] } as DivisionChildren
-    const children = await this.children(code)
-    if (below === level) return children
-    const all = await Promise.all(children.features.map((f) => this.descendants(f.properties.code, level)))
-    return { type: 'FeatureCollection', features: all.flatMap((c) => c.features) } as DivisionChildren
+    return below === level ? this.children(code) : this.childrenFrom(`/api/divisions/${code}/children?level=${level}`)
   }
 
   /** The workers of a town (cached until data changes). */

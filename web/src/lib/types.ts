@@ -37,47 +37,16 @@ export type DivisionChildren = FeatureCollection<MultiPolygon, DivisionChildProp
 
 // Coverage shapes are the server's own types (type-only: nothing of the server reaches the bundle).
 export type { AreaCoverage, CoverageStatus, Spread, VillageCoverage } from '../../../server/services/coverage'
-import type { AreaCoverage, CoverageStatus, VillageCoverage } from '../../../server/services/coverage'
+import type { CoverageStatus, VillageCoverage } from '../../../server/services/coverage'
 export const COVERAGE_STATUSES: readonly CoverageStatus[] = ['uncovered', 'far', 'overloaded', 'ok']
 
-export type RuleId =
-  | 'station_admin_min'
-  | 'town_service_posts_min'
-  | 'village_uncovered'
-  | 'point_unstaffed'
-  | 'station_grid_units_range'
-  | 'supervisor_stations_range'
-  | 'station_unsupervised'
-
-export interface Violation {
-  rule: RuleId
-  /** Division code, or the station / service point / supervisor id concerned. */
-  code: string
-  source: string
-  message: Text
-  townCode?: string
-  [numbers: string]: unknown
-}
-
-export interface CoverageParams {
-  distanceKm: number
-  overloadFactor: number
-  weights: Record<string, number>
-}
+// Rule violations and coverage reports are the server's own types (type-only).
+export type { RuleId, RuleViolation as Violation } from '../../../server/services/rules'
+export type { CoverageParams } from '../../../server/services/coverage'
+export type { CoverageReport } from '../../../server/services/coverage.service'
+import type { CoverageReport } from '../../../server/services/coverage.service'
 
 export type VillageFeature = Feature<MultiPolygon | null, VillageCoverage>
-
-export interface CoverageReport {
-  within: string
-  name: string
-  params: CoverageParams
-  medianDemandPerWorker: number | null
-  total: AreaCoverage
-  counties: AreaCoverage[]
-  towns: AreaCoverage[]
-  villages: FeatureCollection<MultiPolygon | null, VillageCoverage>
-  violations: Violation[]
-}
 
 /** A coverage report without villages, as stored in a plan (plus each village's status). */
 export type CoverageSummary = Omit<CoverageReport, 'villages'> & { villageStatus: Record<string, CoverageStatus> }
