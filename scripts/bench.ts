@@ -194,6 +194,8 @@ async function timeHealthDuringPlan(db: Database, label: string) {
   const server = await new Promise<import('node:http').Server>((r) => {
     const s = app.listen(0, '127.0.0.1', () => r(s))
   })
+  // The client reuses its connection across the pause while the plan is created: keep it open.
+  server.keepAliveTimeout = 120_000
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const user = { id: 0, username: 'bench', role: 'admin' as const, scope: '44', supervisorId: null }
   /** Latencies of /api/health, one request after another, until `stop()` says so. */
