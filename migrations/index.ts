@@ -14,6 +14,7 @@ import * as province from './20261124_0001_province.js'
 import * as loginThrottle from './20261201_0008_login_throttle.js'
 import * as countyVersions from './20261201_0009_county_versions.js'
 import * as auditSessions from './20261201_0010_audit_sessions.js'
+import * as jobCancelSteps from './20261201_0011_job_cancel_steps.js'
 
 type Migration = { name: string; up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> }
 
@@ -29,6 +30,7 @@ export const migrations: Migration[] = [
   { name: '20261201_0008_login_throttle', ...loginThrottle },
   { name: '20261201_0009_county_versions', ...countyVersions },
   { name: '20261201_0010_audit_sessions', ...auditSessions },
+  { name: '20261201_0011_job_cancel_steps', ...jobCancelSteps },
 ]
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -1,10 +1,11 @@
 /**
- * npm run bench [-- --province] [--skip-solver] [--skip-load] [--solver-args "..."]
+ * npm run bench [-- --province] [--skip-solver] [--skip-load] [--only health] [--solver-args "..."]
  *
  * Prints the machine (cores, memory), then for the embedded database and, when
  * DATABASE_URL is set, for PostgreSQL + PostGIS: open + migrate, seeding Shaoguan
  * (1,468 villages), the median latency of the read API on city, county and town
- * scopes, and plan times; on PostgreSQL the load table (autocannon, 50 and 200 connections on
+ * scopes, plan times, and the latency of GET /api/health while a grid plan of all of
+ * Shaoguan computes (target p99 ≤ 50 ms; `--only health` runs just that); on PostgreSQL the load table (autocannon, 50 and 200 connections on
  * the main reads, scripts/load.ts). With --province it also seeds all of Guangdong (26,842 villages).
  * Then the first map paint and hover frame time in headless Chromium, and the solver
  * benchmarks (npm run bench:solver). DATABASE_URL's database must have
@@ -22,8 +23,9 @@ import { invalidate } from '../server/repositories/meta.repository.js'
 import { seedDemo } from '../server/services/seed.service.js'
 import { hashPassword } from '../server/auth/password.js'
 import { findUserByName, insertUser } from '../server/repositories/users.repository.js'
-import { JobQueue } from '../server/services/jobs.js'
-import { createPlan, getPlan } from '../server/services/plans.service.js'
+import { InProcessJobQueue } from '../server/services/jobs.js'
+import { createPlan, getPlan, planJobHandler } from '../server/services/plans.service.js'
+import { solverPool } from '../solver/index.js'
 import { benchMap } from '../test/e2e/bench-map.js'
 import { chromiumPath } from '../test/e2e/browser.js'
 import { loadTest } from './load.js'
@@ -34,6 +36,7 @@ const { values: args } = parseArgs({
     'skip-solver': { type: 'boolean', default: false },
     'skip-load': { type: 'boolean', default: false },
     'solver-args': { type: 'string', default: '' },
+    only: { type: 'string' },
   },
 })
 
@@ -163,7 +166,7 @@ async function timeProvince(db: Database, label: string, size: string) {
 /** Plans on the Shaoguan demo, computed as the server does (job, diff, coverage before/after). */
 async function timePlans(db: Database, label: string) {
   const user = { id: 0, username: 'bench', role: 'admin' as const, scope: '44', supervisorId: null }
-  const jobs = new JobQueue(db.knex)
+  const jobs = new InProcessJobQueue(db.knex, planJobHandler(db.knex))
   const runs = [
     ['staff', '440282', 'county 南雄市: 19 towns, 237 villages'],
     ['staff', '4402', 'city: 10 counties, 112 towns'],
@@ -180,6 +183,57 @@ async function timePlans(db: Database, label: string) {
   }
 }
 
+/**
+ * GET /api/health, one request after another (10 ms apart), while a grid plan of all of
+ * Shaoguan (112 towns) computes in the same process: the event loop must stay free, since
+ * every MILP runs on the solver pool's threads. Target p99 ≤ 50 ms.
+ */
+async function timeHealthDuringPlan(db: Database, label: string) {
+  const jobs = new InProcessJobQueue(db.knex, planJobHandler(db.knex))
+  const app = createApp(db, { serveWeb: false, jobs })
+  const server = await new Promise<import('node:http').Server>((r) => {
+    const s = app.listen(0, '127.0.0.1', () => r(s))
+  })
+  // The client reuses its connection across the pause while the plan is created: keep it open.
+  server.keepAliveTimeout = 120_000
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const user = { id: 0, username: 'bench', role: 'admin' as const, scope: '44', supervisorId: null }
+  /** Latencies of /api/health, one request after another, until `stop()` says so. */
+  const sample = async (stop: () => boolean) => {
+    const times: number[] = []
+    while (!stop()) {
+      const t = performance.now()
+      const res = await fetch(`${base}/api/health`)
+      await res.arrayBuffer()
+      if (!res.ok) throw new Error(`/api/health → ${res.status}`)
+      times.push(performance.now() - t)
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    times.sort((a, b) => a - b)
+    const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(1)
+    return `p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${times[times.length - 1].toFixed(1)} ms over ${times.length} requests`
+  }
+  // The same machine with no plan running, for comparison (a busy machine slows both).
+  const idleUntil = performance.now() + 5000
+  const idle = await sample(() => performance.now() > idleUntil)
+  record(label, 'GET /api/health, no plan running (5 s)', `${os.availableParallelism()} cores`, idle)
+  const t0 = performance.now()
+  const { id } = await createPlan(db.knex, jobs, user, { kind: 'grids', within: '4402', params: {} })
+  let finished = false
+  const done = jobs.idle().then(() => (finished = true))
+  const during = await sample(() => finished)
+  await done
+  const planMs = performance.now() - t0
+  await new Promise((r) => server.close(r))
+  const status = (await getPlan(db.knex, user, id)).status
+  record(
+    label,
+    'GET /api/health during a city grid plan',
+    `112 towns, ${solverPool().size} solver threads`,
+    `${during} (target p99 ≤ 50 ms); plan ${seconds(planMs)} (${status})`,
+  )
+}
+
 async function benchDatabase(databaseUrl: string | null) {
   const label = databaseUrl ? 'postgres' : 'embedded'
   let t = performance.now()
@@ -194,8 +248,14 @@ async function benchDatabase(databaseUrl: string | null) {
   const shaoguan = await seedDemo(db.knex, { city: '4402' })
   record(label, 'seed Shaoguan: generate', '112 towns, 1,468 villages', seconds(shaoguan.generateMs))
   record(label, 'seed Shaoguan: insert', '112 towns, 1,468 villages', seconds(shaoguan.insertMs))
+  if (args.only === 'health') {
+    await timeHealthDuringPlan(db, label)
+    await db.close()
+    return
+  }
   await timeApi(db, label)
   await timePlans(db, label)
+  await timeHealthDuringPlan(db, label)
   if (databaseUrl && !args['skip-load']) await timeLoad(db, databaseUrl)
   if (args.province) {
     await clearDataset(db.knex)
@@ -216,6 +276,8 @@ console.log('\n== database and API')
 await benchDatabase(null)
 if (process.env.DATABASE_URL) await benchDatabase(process.env.DATABASE_URL)
 else console.log('  (set DATABASE_URL=postgres://…/shuangbai_bench to measure PostgreSQL + PostGIS too)')
+
+if (args.only === 'health') process.exit(0)
 
 console.log('\n== web map (headless Chromium, Shaoguan city view, 1,468 villages)')
 if (chromiumPath()) {

@@ -15,7 +15,8 @@ import { coverageRoutes } from './routes/coverage.js'
 import { editRoutes } from './routes/edits.js'
 import { planRoutes } from './routes/plans.js'
 import { VersionedCache } from './services/versioned.cache.js'
-import { JobQueue } from './services/jobs.js'
+import { InProcessJobQueue, type JobQueue } from './services/jobs.js'
+import { planJobHandler } from './services/plans.service.js'
 import { divisionRoutes } from './routes/divisions.js'
 import { healthRoutes } from './routes/health.js'
 import { networkRoutes } from './routes/network.js'
@@ -36,10 +37,13 @@ export interface AppOptions {
   accountThrottle?: ThrottlePolicy
 }
 
-/** Builds the app on an open, migrated database. Its job queue is `app.locals.jobs`. */
+/**
+ * Builds the app on an open, migrated database. Its job queue is `app.locals.jobs` (by
+ * default an in-process queue, not started: server/main.ts passes the configured one).
+ */
 export function createApp(db: Database, opts: AppOptions = {}): Express {
   const app = express()
-  const jobs = opts.jobs ?? new JobQueue(db.knex)
+  const jobs = opts.jobs ?? new InProcessJobQueue(db.knex, planJobHandler(db.knex))
   app.locals.jobs = jobs
   app.disable('x-powered-by')
   // Behind a TLS proxy req.secure (and so the Secure cookie flag) and req.ip follow its headers.

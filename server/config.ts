@@ -1,4 +1,5 @@
 /** Process configuration, read once from the environment (README "Configuration"). */
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { isLevel } from '../geodata/codes.js'
 
@@ -16,6 +17,21 @@ export interface AppConfig {
   trustProxy: boolean | number | string
   /** Origins a configured basemap loads from, allowed by the Content-Security-Policy. */
   basemapOrigins: string[]
+  /** Run job workers in the server process (WORKERS=0: only queue jobs; PostgreSQL only). */
+  workers: boolean
+  /** Jobs a process runs at once. */
+  jobConcurrency: number
+  /** PostgreSQL: a running job without a heartbeat for this long is failed (its worker died). */
+  jobStaleSec: number
+  /** Worker threads of the solver pool (every MILP runs on one). */
+  solverThreads: number
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${value}"`)
+  return n
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {
@@ -47,5 +63,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoCity,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     basemapOrigins: parseOrigins(env.BASEMAP_ORIGINS),
+    workers: env.WORKERS !== '0' && env.WORKERS !== 'false',
+    jobConcurrency: positiveInt('JOB_CONCURRENCY', env.JOB_CONCURRENCY, 2),
+    jobStaleSec: positiveInt('JOB_STALE_SEC', env.JOB_STALE_SEC, 60),
+    solverThreads: positiveInt('SOLVER_THREADS', env.SOLVER_THREADS, availableParallelism()),
   }
 }

@@ -8,6 +8,8 @@ import { analyzeNetwork } from './repositories/dataset.repository.js'
 import { hasDivisions } from './repositories/meta.repository.js'
 import { seedDemo, seedDemoUsers } from './services/seed.service.js'
 import { pruneAuthState } from './services/auth.service.js'
+import { createJobQueue } from './services/job-queue.js'
+import { configureSolverThreads } from '../solver/index.js'
 
 const config = readConfig()
 const started = performance.now()
@@ -35,7 +37,12 @@ const prune = () => pruneAuthState(db.knex).catch((err: Error) => log(`pruning s
 await prune()
 setInterval(() => void prune(), 10 * 60 * 1000).unref()
 
-const app = createApp(db, { trustProxy: config.trustProxy, extraOrigins: config.basemapOrigins })
+configureSolverThreads(config.solverThreads)
+const jobs = createJobQueue(db, config, log)
+await jobs.start()
+log(`jobs: ${jobs.kind === 'pg-boss' ? 'pg-boss (PostgreSQL)' : 'in-process'}, ${config.workers ? `${config.jobConcurrency} at a time in this process` : 'no workers here (WORKERS=0; run npm run worker)'}, solver pool of ${config.solverThreads} threads`)
+
+const app = createApp(db, { trustProxy: config.trustProxy, extraOrigins: config.basemapOrigins, jobs })
 const server = app.listen(config.port, () => {
   log(`ready in ${Math.round(performance.now() - started)} ms: http://localhost:${config.port}`)
 })
@@ -47,6 +54,7 @@ async function shutdown(signal: string) {
   stopping = true
   log(`${signal}: closing`)
   server.close()
+  await jobs.stop()
   await db.close()
   process.exit(0)
 }

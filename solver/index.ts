@@ -5,6 +5,7 @@
 export { locate, type LocateInput, type LocateOptions, type LocateResult } from './problems/locate.js'
 export {
   allocateStaff,
+  combineCountyAllocations,
   verifyAllocation,
   DEFAULT_MOVE_PENALTY,
   type AllocateStaffInput,
@@ -35,7 +36,8 @@ export {
 } from './problems/designGrids.js'
 export { assignSupervisors, type AssignSupervisorsInput, type AssignSupervisorsResult } from './problems/assignSupervisors.js'
 export { PROBLEMS, runProblem, isProblemName, type ProblemName, type ProblemInput, type ProblemResult } from './problems/registry.js'
-export { solveOffThread, SolveAbortedError, type OffThreadOptions } from './run.js'
+export { solveInThread, solveOffThread, SolveAbortedError, type SolveRunOptions } from './run.js'
+export { configureSolverThreads, solverPool, SolverPool, type PoolStats } from './pool.js'
 export { solveModel, chooseBackend, type SolveModelOptions, type ModelSolution } from './solve.js'
 export { ModelBuilder, type LinearModel, type ModelVariable, type ModelConstraint } from './model.js'
 export { verifySolution, type Verification, type ConstraintViolation } from './verify.js'

@@ -1,17 +1,17 @@
 /**
- * Off-main-thread solving: runs a problem in a fresh worker thread, so a server's event loop
- * stays free, with progress, cancellation (AbortSignal), a hard timeout, and a clean fall-back
- * to the current thread when no worker can start (e.g. the TypeScript loader is missing).
+ * Off-main-thread solving: runs a problem on a thread of the bounded solver pool (pool.ts),
+ * so a server's event loop stays free, with progress, cancellation (AbortSignal: the HiGHS
+ * interrupt first, the thread terminated 2 s later if the solver does not stop), a hard
+ * timeout, and a clean fall-back to the current thread when no worker can start (e.g. the
+ * TypeScript loader is missing). `solveInThread` runs a problem in the calling thread on purpose.
  */
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
 import { runProblem, type ProblemInput, type ProblemName, type ProblemResult } from './problems/registry.js'
+import { solverPool, type SolverPool } from './pool.js'
 import { SolverInputError, type BackendChoice, type SolveProgress } from './types.js'
 import type { WorkerJob, WorkerMessage } from './worker.js'
 
-/** Options of `solveOffThread`. */
-export interface OffThreadOptions {
+/** Options of `solveOffThread` and `solveInThread`. */
+export interface SolveRunOptions {
   backend?: BackendChoice
   /** The problem's own time limit (seconds); the worker is killed `graceMs` after it. */
   timeLimitSec?: number
@@ -19,8 +19,8 @@ export interface OffThreadOptions {
   graceMs?: number
   signal?: AbortSignal
   onProgress?: (progress: SolveProgress) => void
-  /** Skip the worker and solve in this thread. */
-  inThread?: boolean
+  /** The pool to run on (default: the process's shared pool, sized to the cores). */
+  pool?: SolverPool
 }
 
 /** Why an off-thread solve ended without a result. */
@@ -37,104 +37,76 @@ export class SolveAbortedError extends Error {
 /** How the last call ran: 'worker' or 'in-thread' (exposed for tests and logs). */
 export let lastRunMode: 'worker' | 'in-thread' | null = null
 
-/**
- * Worker source for a TypeScript checkout: registers tsx's ESM hooks inside the worker, then
- * imports worker.ts. (Passing `--import tsx` in execArgv does not reach a worker's entry
- * module on Node 20: the hooks register too late and `.ts` is refused.)
- */
-function tsWorkerSource(entry: URL): string | null {
-  try {
-    const cjs = createRequire(import.meta.url).resolve('tsx/esm/api')
-    const api = pathToFileURL(cjs.replace(/index\.cjs$/, 'index.mjs')).href
-    return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}) })`
-  } catch {
-    return null
-  }
-}
+const cancelled = () => new SolveAbortedError('cancelled', 'solve cancelled')
 
-/** Runs `problem` in a worker thread (falls back to this thread if no worker can start). */
+/** Runs `problem` on a pool thread (waiting for a free one); in this thread only if no worker can start. */
 export async function solveOffThread<K extends ProblemName>(
   problem: K,
   input: ProblemInput<K>,
-  opts: OffThreadOptions = {},
+  opts: SolveRunOptions = {},
 ): Promise<ProblemResult<K>> {
-  if (opts.inThread) return inThread(problem, input, opts)
-  let worker: Worker
+  const pool = opts.pool ?? solverPool()
+  if (opts.signal?.aborted) throw cancelled()
+  let slot
   try {
-    const here = new URL(import.meta.url)
-    if (here.pathname.endsWith('.ts')) {
-      const source = tsWorkerSource(new URL('./worker.ts', here))
-      if (!source) return inThread(problem, input, opts)
-      worker = new Worker(source, { eval: true, execArgv: [] })
-    } else {
-      worker = new Worker(new URL('./worker.js', here))
-    }
+    slot = await pool.acquire(opts.signal)
   } catch {
-    return inThread(problem, input, opts)
+    throw cancelled()
   }
+  if (!slot) {
+    // No worker can start here: solve in this thread, still holding the pool's slot.
+    return solveInThread(problem, input, opts).finally(() => pool.release(null, true))
+  }
+  const { worker } = slot
+  lastRunMode = 'worker'
   return new Promise<ProblemResult<K>>((resolve, reject) => {
     const cancelFlag = new SharedArrayBuffer(4)
     const flag = new Int32Array(cancelFlag)
-    let started = false
     let settled = false
     let hardTimer: NodeJS.Timeout | undefined
     let abortTimer: NodeJS.Timeout | undefined
-    const finish = (fn: () => void) => {
+    const finish = (healthy: boolean, fn: () => void) => {
       if (settled) return
       settled = true
       clearTimeout(hardTimer)
       clearTimeout(abortTimer)
       opts.signal?.removeEventListener('abort', onAbort)
-      void worker.terminate()
+      pool.release(slot, healthy)
       fn()
     }
     const onAbort = () => {
       Atomics.store(flag, 0, 1)
-      // Give the solver a moment to stop cleanly and return its incumbent.
-      abortTimer = setTimeout(() => finish(() => reject(new SolveAbortedError('cancelled', 'solve cancelled'))), 2000)
-    }
-    if (opts.signal?.aborted) {
-      finish(() => reject(new SolveAbortedError('cancelled', 'solve cancelled')))
-      return
+      // Give the solver a moment to stop cleanly and return its incumbent; then terminate the thread.
+      abortTimer = setTimeout(() => finish(false, () => reject(cancelled())), 2000)
     }
     opts.signal?.addEventListener('abort', onAbort)
     if (opts.timeLimitSec !== undefined) {
       hardTimer = setTimeout(
-        () => finish(() => reject(new SolveAbortedError('timeout', `no result ${opts.graceMs ?? 10000} ms after the ${opts.timeLimitSec} s limit`))),
+        () => finish(false, () => reject(new SolveAbortedError('timeout', `no result ${opts.graceMs ?? 10000} ms after the ${opts.timeLimitSec} s limit`))),
         opts.timeLimitSec * 1000 + (opts.graceMs ?? 10_000),
       )
     }
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'ready') {
-        started = true
-        lastRunMode = 'worker'
-        const job: WorkerJob = { problem, input, options: { backend: opts.backend, timeLimitSec: opts.timeLimitSec }, cancelFlag }
-        worker.postMessage(job)
-      } else if (m.type === 'progress') opts.onProgress?.(m.progress as SolveProgress)
-      else if (m.type === 'result') finish(() => resolve(m.result as ProblemResult<K>))
-      else {
+      if (m.type === 'progress') opts.onProgress?.(m.progress as SolveProgress)
+      else if (m.type === 'result') finish(true, () => resolve(m.result as ProblemResult<K>))
+      else if (m.type === 'error') {
         const err = m.name === 'SolverInputError' ? new SolverInputError(m.message, m.field) : Object.assign(new Error(m.message), { name: m.name })
-        finish(() => reject(err))
+        finish(true, () => reject(err))
       }
     })
-    worker.on('error', (err) => {
-      if (!started) {
-        // The worker could not even load: solve here instead.
-        finish(() => inThread(problem, input, opts).then(resolve, reject))
-      } else finish(() => reject(new SolveAbortedError('crashed', `solver worker crashed: ${err.message}`)))
-    })
-    worker.on('exit', (code) => {
-      if (!started) finish(() => inThread(problem, input, opts).then(resolve, reject))
-      else finish(() => reject(new SolveAbortedError('crashed', `solver worker exited with code ${code}`)))
-    })
+    worker.on('error', (err) => finish(false, () => reject(new SolveAbortedError('crashed', `solver worker crashed: ${err.message}`))))
+    worker.on('exit', (code) => finish(false, () => reject(new SolveAbortedError('crashed', `solver worker exited with code ${code}`))))
+    const job: WorkerJob = { problem, input, options: { backend: opts.backend, timeLimitSec: opts.timeLimitSec }, cancelFlag }
+    worker.postMessage(job)
   })
 }
 
-function inThread<K extends ProblemName>(problem: K, input: ProblemInput<K>, opts: OffThreadOptions): Promise<ProblemResult<K>> {
+/** Runs `problem` in the calling thread (blocks its event loop while HiGHS runs): the CLI, tests. */
+export function solveInThread<K extends ProblemName>(problem: K, input: ProblemInput<K>, opts: SolveRunOptions = {}): Promise<ProblemResult<K>> {
   lastRunMode = 'in-thread'
   const ctl = { cancelled: false }
   const signal = opts.signal
-  if (signal?.aborted) return Promise.reject(new SolveAbortedError('cancelled', 'solve cancelled'))
+  if (signal?.aborted) return Promise.reject(cancelled())
   const onAbort = () => {
     ctl.cancelled = true
   }

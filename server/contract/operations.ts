@@ -169,6 +169,19 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: 'post',
+    path: '/api/jobs/{id}/cancel',
+    summary: 'Cancel a queued or running job: its solve is interrupted and its plan left cancelled',
+    permission: 'plan:draft',
+    params: R.IdParams,
+    responses: {
+      200: ok(S.Job, 'Cancelled; the job as it stands now (state cancelled)'),
+      400: problem('malformed id'),
+      404: problem('no such job in your scope'),
+      409: problem('the job has already finished (done, failed or cancelled)'),
+    },
+  },
+  {
+    method: 'post',
     path: '/api/workers/{id}/move',
     summary: 'Post a worker to a station (administrative) or a service point of the same county',
     permission: 'network:edit',

@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { DIVISION_LEVELS } from '../../geodata/codes.js'
 import { SPECIAL_GROUPS } from '../../solver/policy.js'
 import { RULE_IDS } from '../services/rules.js'
+import { PLAN_STATUSES } from '../contract/jobs.js'
 
 const Level = z.enum(DIVISION_LEVELS)
 const Position = z.array(z.number()).min(2).max(3)
@@ -223,20 +224,14 @@ const SolverResult = z
 
 export const PlanCreated = z.object({ id: z.uuid(), jobId: z.uuid() })
 
-export const Job = z.object({
-  state: z.enum(['queued', 'running', 'done', 'failed']),
-  progress: z.number().min(0).max(1),
-  planId: z.uuid(),
-  message: z.string().nullable(),
-  error: z.string().optional(),
-})
+export { Job } from '../contract/jobs.js'
 
 const PlanSummary = z
   .object({
     id: z.uuid(),
     kind: z.enum(['staff', 'grids', 'supervisors']),
     within: z.string(),
-    status: z.enum(['computing', 'draft', 'failed', 'applied', 'discarded']),
+    status: z.enum(PLAN_STATUSES),
     params: z.record(z.string(), z.unknown()),
     createdBy: z.string(),
     createdAt: z.string(),

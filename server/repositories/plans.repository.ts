@@ -1,10 +1,10 @@
 /** Plans and jobs rows. Every read by id also filters by the caller's scope. */
 import type { Knex } from 'knex'
+import type { PlanStatus } from '../contract/jobs.js'
 import { under } from './scope.js'
 
 export type PlanKind = 'staff' | 'grids' | 'supervisors'
-export type PlanStatus = 'computing' | 'draft' | 'failed' | 'applied' | 'discarded'
-export type JobState = 'queued' | 'running' | 'done' | 'failed'
+export type { PlanStatus } from '../contract/jobs.js'
 
 export interface PlanRow {
   id: string
@@ -28,15 +28,6 @@ export interface PlanRow {
   appliedAt: string | null
   appliedBy: string | null
   revertsPlanId: string | null
-}
-
-export interface JobRow {
-  id: string
-  planId: string
-  state: JobState
-  progress: number
-  message: string | null
-  error: string | null
 }
 
 const planColumns = {
@@ -92,6 +83,11 @@ export async function updatePlan(knex: Knex, id: string, fields: Partial<PlanRow
   await knex('plans').where({ id }).update(toRow(fields))
 }
 
+/** Writes the outcome of a computation to a plan still computing; false when it is not (e.g. cancelled). */
+export async function finishComputing(knex: Knex, id: string, fields: Partial<PlanRow>): Promise<boolean> {
+  return (await knex('plans').where({ id, status: 'computing' }).update(toRow(fields))) === 1
+}
+
 /** The plan with this id within the scope, or null. */
 export async function findPlan(knex: Knex, id: string, scope: string, opts: { forUpdate?: boolean } = {}): Promise<PlanRow | null> {
   const q = knex('plans').where({ id }).andWhereLike('within', under(scope))
@@ -115,35 +111,4 @@ export async function listPlans(knex: Knex, within: string, limit = 100): Promis
     delete p.diff
     return p as Omit<PlanRow, 'targetState' | 'beforeState' | 'diff'>
   })
-}
-
-export async function insertJob(knex: Knex, job: { id: string; planId: string }): Promise<void> {
-  await knex('jobs').insert({ id: job.id, plan_id: job.planId, state: 'queued', progress: 0 })
-}
-
-export async function updateJob(knex: Knex, id: string, fields: Partial<Omit<JobRow, 'id' | 'planId'>>): Promise<void> {
-  await knex('jobs')
-    .where({ id })
-    .update({ ...fields, updated_at: knex.fn.now() })
-}
-
-/** The job with this id whose plan lies within the scope, or null. */
-export async function findJob(knex: Knex, id: string, scope: string): Promise<JobRow | null> {
-  const row = await knex('jobs as j')
-    .join('plans as p', 'p.id', 'j.plan_id')
-    .select('j.id', 'j.plan_id as planId', 'j.state', 'j.progress', 'j.message', 'j.error')
-    .where('j.id', id)
-    .andWhereLike('p.within', under(scope))
-    .first()
-  return row ? { ...row, progress: Number(row.progress) } : null
-}
-
-/** Marks jobs left running by a previous process as failed (called at start-up). */
-export async function failInterruptedJobs(knex: Knex): Promise<number> {
-  const ids = (await knex('jobs').select('plan_id').whereIn('state', ['queued', 'running'])).map((r) => r.plan_id)
-  if (!ids.length) return 0
-  await knex('plans').whereIn('id', ids).andWhere('status', 'computing').update({ status: 'failed', error: 'interrupted by a server restart' })
-  return knex('jobs')
-    .whereIn('state', ['queued', 'running'])
-    .update({ state: 'failed', error: 'interrupted by a server restart', updated_at: knex.fn.now() })
 }

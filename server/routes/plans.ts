@@ -4,9 +4,9 @@ import { CreatePlanBody, IdParams, WithinQuery } from '../contract/requests.js'
 import { userWith } from '../http/session.js'
 import { parseInput } from '../http/validate.js'
 import type { JobQueue } from '../services/jobs.js'
-import { applyPlan, createPlan, discardPlan, getJob, getPlan, listPlans, planView, revertPlan } from '../services/plans.service.js'
+import { applyPlan, cancelJob, createPlan, discardPlan, getJob, getPlan, jobView, listPlans, planView, revertPlan } from '../services/plans.service.js'
 
-/** Plans and their jobs: create, read, list, apply, discard, revert. */
+/** Plans and their jobs: create, read, list, apply, discard, revert; cancel a job. */
 export function planRoutes(knex: Knex, jobs: JobQueue): Router {
   const router = Router()
   router.post('/api/plans', async (req, res) => {
@@ -43,8 +43,12 @@ export function planRoutes(knex: Knex, jobs: JobQueue): Router {
   router.get('/api/jobs/:id', async (req, res) => {
     const user = userWith(res, 'read')
     const { id } = parseInput(IdParams, req.params, 'path')
-    const job = await getJob(knex, user, id)
-    res.json({ state: job.state, progress: job.progress, planId: job.planId, message: job.message, ...(job.error ? { error: job.error } : {}) })
+    res.json(jobView(await getJob(knex, user, id)))
+  })
+  router.post('/api/jobs/:id/cancel', async (req, res) => {
+    const user = userWith(res, 'plan:draft')
+    const { id } = parseInput(IdParams, req.params, 'path')
+    res.json(jobView(await cancelJob(knex, jobs, user, id)))
   })
   return router
 }

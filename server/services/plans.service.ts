@@ -13,10 +13,11 @@ import { BadRequest, Conflict, NotFound } from '../errors.js'
 import { audit, networkFingerprint } from '../repositories/planning.repository.js'
 import * as plans from '../repositories/plans.repository.js'
 import type { PlanKind as KindName, PlanRow } from '../repositories/plans.repository.js'
+import { findJob, insertJob, markJobCancelled } from '../repositories/jobs.repository.js'
 import { countyVersions, dataVersion, lockCounties } from '../repositories/meta.repository.js'
 import { coverageSummary } from './coverage.service.js'
 import { requireDivision, scopeNote } from './divisions.service.js'
-import type { JobQueue } from './jobs.js'
+import type { JobContext, JobHandler, JobQueue } from './jobs.js'
 import { gridsPlan } from './plans/grids.plan.js'
 import { staffPlan } from './plans/staff.plan.js'
 import { supervisorsPlan } from './plans/supervisors.plan.js'
@@ -77,14 +78,26 @@ export async function createPlan(
   const id = randomUUID()
   const jobId = randomUUID()
   await plans.insertPlan(knex, { id, kind: input.kind, within: input.within, status: 'computing', params: input.params as Record<string, unknown>, createdBy: user.username })
-  await plans.insertJob(knex, { id: jobId, planId: id })
-  // The plan records the parameters as chosen; the solve gets the kind's default time limit too.
-  const solveParams = { ...input.params, timeLimitSec: input.params.timeLimitSec ?? PLAN_DEFAULTS.timeLimitSec[input.kind] }
-  void jobs.enqueue(jobId, (progress) => computePlan(knex, id, kind, input.within, solveParams, progress))
+  await insertJob(knex, { id: jobId, planId: id })
+  await jobs.enqueue(jobId)
   return { id, jobId }
 }
 
-async function computePlan(knex: Knex, id: string, kind: PlanKind<unknown>, within: string, params: PlanParams, progress: (f: number, m: string) => void) {
+/** What a job worker runs: computes the job's plan from its row (any process can). */
+export function planJobHandler(knex: Knex): JobHandler {
+  return async (job, ctx) => {
+    const plan = await plans.findPlan(knex, job.planId, '')
+    if (!plan) throw new Error(`plan ${job.planId} of job ${job.id} does not exist`)
+    if (plan.status !== 'computing') return // cancelled before it started
+    const params = plan.params as PlanParams
+    // The plan records the parameters as chosen; the solve gets the kind's default time limit too.
+    const solveParams = { ...params, timeLimitSec: params.timeLimitSec ?? PLAN_DEFAULTS.timeLimitSec[plan.kind] }
+    await computePlan(knex, plan.id, kindOf(plan.kind), plan.within, solveParams, ctx)
+  }
+}
+
+async function computePlan(knex: Knex, id: string, kind: PlanKind<unknown>, within: string, params: PlanParams, ctx: JobContext) {
+  const { progress, signal } = ctx
   try {
     // Versions first: a change during the solve makes the plan stale, never silently applied.
     const versions = await countyVersions(knex, within)
@@ -92,11 +105,14 @@ async function computePlan(knex: Knex, id: string, kind: PlanKind<unknown>, with
     const inputTables = await networkFingerprint(knex, within)
     const before = await kind.readState(knex, within)
     const coverageBefore = await coverageNow(knex, within, params)
-    const computed = await kind.compute(knex, within, params, progress)
-    progress(0.95, 'comparing before and after')
+    const computed = await kind.compute(knex, within, params, ctx)
+    signal.throwIfAborted()
+    progress(0.95, { step: 'comparing', done: 0, total: 1 })
     const diff = await kind.diff(knex, within, before, computed.target)
     const coverageAfter = await coverageIf(knex, kind, within, params, computed.target)
-    await plans.updatePlan(knex, id, {
+    signal.throwIfAborted()
+    // Only a plan still computing takes the result: a cancel meanwhile wins.
+    await plans.finishComputing(knex, id, {
       status: 'draft',
       inputTables,
       dataVersion: version,
@@ -107,8 +123,10 @@ async function computePlan(knex: Knex, id: string, kind: PlanKind<unknown>, with
       targetState: computed.target,
     })
   } catch (err) {
+    // Cancelled: the cancel wrote the plan's state; stopped for a shutdown: it stays computing for the next worker.
+    if (signal.aborted) throw err
     const result = err instanceof PlanInfeasible ? { ...err.result, status: 'infeasible', explanations: err.explanations } : null
-    await plans.updatePlan(knex, id, { status: 'failed', error: (err as Error).message.slice(0, 4000), result })
+    await plans.finishComputing(knex, id, { status: 'failed', error: (err as Error).message.slice(0, 4000), result })
     throw err
   }
 }
@@ -121,9 +139,34 @@ export async function getPlan(knex: Knex, user: SessionUser, id: string): Promis
 }
 
 export async function getJob(knex: Knex, user: SessionUser, id: string) {
-  const job = await plans.findJob(knex, id, user.scope)
+  const job = await findJob(knex, id, user.scope)
   if (!job) throw new NotFound(`job ${id} does not exist${scopeNote(user.scope)}`)
   return job
+}
+
+/**
+ * Cancels a queued or running job and leaves its plan `cancelled` (one transaction, with an
+ * audit record), then stops its solve if this process runs it; a worker in another process
+ * sees the state at its next heartbeat (≤ 1 s). 409 when the job has already finished.
+ */
+export async function cancelJob(knex: Knex, jobs: JobQueue, user: SessionUser, id: string) {
+  await knex.transaction(async (trx) => {
+    const job = await findJob(trx, id, user.scope, { forUpdate: true })
+    if (!job) throw new NotFound(`job ${id} does not exist${scopeNote(user.scope)}`)
+    const plan = await plans.findPlan(trx, job.planId, user.scope, { forUpdate: true })
+    if (!(await markJobCancelled(trx, id)) || plan?.status !== 'computing') {
+      throw new Conflict(`job ${id} is ${job.state}; only a queued or running job can be cancelled`, { jobState: job.state })
+    }
+    await plans.updatePlan(trx, job.planId, { status: 'cancelled' })
+    await audit(trx, { actor: user.username, action: 'plan.cancel', entity: 'plan', entityId: job.planId, scope: plan.within, details: { jobId: id } })
+  })
+  jobs.cancelLocal(id)
+  return getJob(knex, user, id)
+}
+
+/** A job as the API shows it. */
+export function jobView(job: Awaited<ReturnType<typeof getJob>>) {
+  return { state: job.state, progress: job.progress, planId: job.planId, step: job.step, ...(job.error ? { error: job.error } : {}) }
 }
 
 export async function listPlans(knex: Knex, user: SessionUser, within: string) {

@@ -269,6 +269,20 @@ function resolveParameters(input: AllocateStaffInput): AllocateStaffResult['para
   }
 }
 
+/**
+ * The result of a city's counties allocated by separate calls (one county each, e.g. in
+ * parallel on the solver pool), combined as one call over all of them would report it.
+ */
+export function combineCountyAllocations(parts: AllocateStaffResult[], started: number): AllocateStaffResult {
+  const explanations = parts.flatMap((p) => p.explanations ?? [])
+  const parameters = parts[0].parameters
+  if (explanations.length) {
+    return { status: 'infeasible', objective: null, backend: 'none', backendStatus: 'rejected before solving', ms: Date.now() - started, verified: false, counties: [], explanations, parameters }
+  }
+  const counties = parts.flatMap((p) => p.counties)
+  return { ...combineMeta(counties, parts.length, started), counties, parameters }
+}
+
 const STATUS_RANK: Record<SolveStatus, number> = { optimal: 0, feasible: 1, timeout: 2, infeasible: 3, unbounded: 4, error: 5 }
 
 function combineMeta(results: CountyAllocation[], expected: number, started: number): SolveMeta {

@@ -9,8 +9,8 @@ import { seedDemo } from '../../server/services/seed.service.js'
 import { checkRules } from '../../server/services/rules.service.js'
 import { generateDataset } from '../../geodata/generate.js'
 import { testDb } from './harness.js'
-import { JobQueue } from '../../server/services/jobs.js'
-import { createPlan, getPlan } from '../../server/services/plans.service.js'
+import { InProcessJobQueue } from '../../server/services/jobs.js'
+import { createPlan, getPlan, planJobHandler } from '../../server/services/plans.service.js'
 import type { SessionUser } from '../../server/auth/roles.js'
 
 let db: Database
@@ -115,7 +115,7 @@ describe('Shaoguan demo in the database', () => {
 
   it('a staff plan for a county removes every service-post and admin-post violation; its diff adds up', async () => {
     const user: SessionUser = { id: 0, username: 'demo-planner', role: 'planner', scope: '4402', supervisorId: null }
-    const jobs = new JobQueue(db.knex)
+    const jobs = new InProcessJobQueue(db.knex, planJobHandler(db.knex))
     const county = '440282' // 南雄市
     const before = (await checkRules(db.knex, county)).violations.map((v) => v.rule)
     expect(before).toContain('town_service_posts_min')

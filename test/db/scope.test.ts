@@ -71,6 +71,7 @@ const cases = (): [string, string, string, unknown?][] => [
   ['/api/plans/{id}/discard', 'POST', `/api/plans/${planB.id}/discard`],
   ['/api/plans/{id}/revert', 'POST', `/api/plans/${planB.id}/revert`],
   ['/api/jobs/{id}', 'GET', `/api/jobs/${planB.jobId}`],
+  ['/api/jobs/{id}/cancel', 'POST', `/api/jobs/${planB.jobId}/cancel`],
   ['/api/workers/{id}/move', 'POST', '/api/workers/w-990102001-p11/move', { to: 'st-990102001' }],
   ['/api/workers/{id}/move', 'POST', '/api/workers/w-990101001-p11/move', { to: 'st-990102001' }],
   ['/api/villages/{code}/grid-unit', 'PUT', '/api/villages/990102001001/grid-unit', { gridUnitId: null }],

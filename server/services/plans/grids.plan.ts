@@ -52,8 +52,8 @@ export const gridsPlan: PlanKind<GridState> = {
   readState: readGridState,
   writeState: writeGridState,
 
-  async compute(knex, within, params: PlanParams, progress) {
-    progress(0.05, 'reading villages and their boundaries')
+  async compute(knex, within, params: PlanParams, { progress, signal }) {
+    progress(0.05, { step: 'readingData', done: 0, total: 1 })
     const [facts, today] = await inParallel(knex, [() => gridTownFacts(knex, within), () => readGridState(knex, within)])
     const todayByTown = new Map(today.towns.map((t) => [t.code, t]))
     const target: GridState = { towns: [], workers: today.workers.map((w) => ({ ...w })) }
@@ -62,25 +62,38 @@ export const gridsPlan: PlanKind<GridState> = {
     const towns: Record<string, unknown>[] = []
     const skipped: unknown[] = []
     let totalMs = 0
+    // Towns are independent: they are designed side by side on the solver pool's threads.
+    let designed = 0
+    progress(0.1, { step: 'designingGrids', done: 0, total: facts.length })
+    const solved = await Promise.all(
+      facts.map(async (town) => {
+        const current = todayByTown.get(town.code)
+        if (!current || !town.stationId) return null
+        const r = await solveOffThread(
+          'designGrids',
+          {
+            town: { code: town.code, name: town.name },
+            villages: town.villages.map((v) => ({ code: v.code, name: v.name, population: v.population, groups: v.groups, lnglat: v.lnglat })),
+            adjacency: town.adjacency,
+            weights: params.weights,
+            units: unitsFor(params.gridUnits ?? 'keep', current.units.length),
+            current: current.units.map((u) => ({ id: u.id, hostVillage: u.points[0]?.villageCode ?? u.villages[0], villages: u.villages })).filter((u) => u.villages.length),
+          },
+          { timeLimitSec: params.timeLimitSec ?? 20, signal },
+        )
+        designed++
+        progress(0.1 + (0.8 * designed) / facts.length, { step: 'designingGrids', town: town.name, done: designed, total: facts.length })
+        return r
+      }),
+    )
+    // In the towns' order: rebuilding a town moves workers of the points it removes.
     for (const [i, town] of facts.entries()) {
-      progress(0.1 + (0.8 * i) / facts.length, `designing the grid units of ${town.name}`)
       const current = todayByTown.get(town.code)
-      if (!current || !town.stationId) {
+      const r = solved[i]
+      if (!current || !r) {
         skipped.push({ code: town.code, name: town.name, reason: 'no station' })
         continue
       }
-      const r = await solveOffThread(
-        'designGrids',
-        {
-          town: { code: town.code, name: town.name },
-          villages: town.villages.map((v) => ({ code: v.code, name: v.name, population: v.population, groups: v.groups, lnglat: v.lnglat })),
-          adjacency: town.adjacency,
-          weights: params.weights,
-          units: unitsFor(params.gridUnits ?? 'keep', current.units.length),
-          current: current.units.map((u) => ({ id: u.id, hostVillage: u.points[0]?.villageCode ?? u.villages[0], villages: u.villages })).filter((u) => u.villages.length),
-        },
-        { timeLimitSec: params.timeLimitSec ?? 20, inThread: true },
-      )
       totalMs += r.ms
       if (!r.verified) {
         skipped.push({ code: town.code, name: town.name, status: r.status, explanations: r.explanations ?? [] })

@@ -5,6 +5,7 @@
  * worker's post within the scope.
  */
 import {
+  combineCountyAllocations,
   DEFAULT_MOVE_PENALTY,
   solveOffThread,
   type MovePenalty,
@@ -72,7 +73,7 @@ export function allocationInput(facts: StaffFacts, params: PlanParams): CountyIn
 }
 
 /** Where every worker goes, county by county, given the posts of the allocation. */
-async function assignCounty(facts: StaffFacts, county: AllocateStaffResult['counties'][number], timeLimitSec?: number): Promise<AssignWorkersResult> {
+async function assignCounty(facts: StaffFacts, county: AllocateStaffResult['counties'][number], timeLimitSec: number | undefined, signal: AbortSignal): Promise<AssignWorkersResult> {
   const townCodes = new Set(county.towns.map((t) => t.code))
   const stationTown = new Map(county.towns.map((t) => [t.stationId, t.code]))
   const towns = facts.towns.filter((t) => townCodes.has(t.code))
@@ -107,8 +108,7 @@ async function assignCounty(facts: StaffFacts, county: AllocateStaffResult['coun
   return solveOffThread(
     'assignWorkers',
     { locations, workers: workers.map((w) => ({ id: w.id, currentLocationId: current(w), home: w.home ?? undefined, role: w.specialty })) },
-    // A transportation LP of a few thousand variables: ~0.1 s, less than starting a worker.
-    { timeLimitSec, inThread: true },
+    { timeLimitSec, signal },
   )
 }
 
@@ -128,32 +128,43 @@ export const staffPlan: PlanKind<WorkerPost[]> = {
     await writeWorkerPosts(trx, within, changed)
   },
 
-  async compute(knex, within, params, progress) {
-    progress(0.05, 'reading the county data')
+  async compute(knex, within, params, { progress, signal }) {
+    progress(0.05, { step: 'readingData', done: 0, total: 1 })
     const facts = await staffFacts(knex, within)
     const input = allocationInput(facts, params)
-    progress(0.15, 'allocating posts (allocateStaff)')
-    const allocation = await solveOffThread(
-      'allocateStaff',
-      {
-        counties: input,
-        weights: params.weights,
-        movePenalty: movePenalty(params),
-        allowCrossTownMoves: params.allowCrossTownMoves,
-      },
-      { timeLimitSec: params.timeLimitSec, onProgress: (p) => progress(0.15 + 0.5 * Math.min(1, p.elapsedMs / 10_000), p.stage) },
-    )
+    const problem = { weights: params.weights, movePenalty: movePenalty(params), allowCrossTownMoves: params.allowCrossTownMoves }
+    // The counties of a city are independent: each is solved on its own thread of the pool.
+    let allocated = 0
+    progress(0.15, { step: 'allocatingPosts', done: 0, total: input.length })
+    const allocate = async (counties: CountyInput[]) => {
+      const r = await solveOffThread('allocateStaff', { ...problem, counties }, { timeLimitSec: params.timeLimitSec, signal })
+      allocated += counties.length
+      progress(0.15 + (0.5 * allocated) / input.length, { step: 'allocatingPosts', town: counties.length === 1 ? counties[0].name : undefined, done: allocated, total: input.length })
+      return r
+    }
+    const started = Date.now()
+    const allocation = input.length > 1 ? combineCountyAllocations(await Promise.all(input.map((c) => allocate([c]))), started) : await allocate(input)
     if (allocation.explanations?.length) {
       throw new PlanInfeasible(allocation.explanations.map((e) => e.message.en).join('; '), allocation.explanations, solverMeta(allocation))
     }
     if (!allocation.verified) throw new Error(`allocateStaff found no verified plan (${allocation.status}: ${allocation.backendStatus})`)
     const target = new Map((await readWorkerPosts(knex, within)).map((p) => [p.id, { ...p }]))
-    const assignments = []
     const stationOfPoint = new Map(facts.towns.flatMap((t) => t.points.map((p) => [p.id, t.station!.id] as const)))
     const stations = new Set(facts.towns.map((t) => t.station!.id))
+    let assigned = 0
+    const total = allocation.counties.length
+    progress(0.7, { step: 'assigningWorkers', done: 0, total })
+    const results = await Promise.all(
+      allocation.counties.map(async (county) => {
+        const a = await assignCounty(facts, county, params.timeLimitSec, signal)
+        assigned++
+        progress(0.7 + (0.25 * assigned) / total, { step: 'assigningWorkers', town: county.name, done: assigned, total })
+        return a
+      }),
+    )
+    const assignments = []
     for (const [i, county] of allocation.counties.entries()) {
-      progress(0.7 + (0.25 * i) / allocation.counties.length, `assigning workers in ${county.name}`)
-      const a = await assignCounty(facts, county, params.timeLimitSec)
+      const a = results[i]
       if (!a.verified) throw new Error(`assignWorkers found no verified assignment in ${county.name} (${a.status})`)
       assignments.push({ county: county.code, ...solverMeta(a), moves: a.totalMoves, distanceKm: Math.round(a.totalDistanceM) / 1000, vacancies: a.vacancies, unplaced: a.unplaced })
       for (const [workerId, locationId] of Object.entries(a.assignment)) {

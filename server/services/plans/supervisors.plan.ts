@@ -13,17 +13,17 @@ export const supervisorsPlan: PlanKind<StationSupervisor[]> = {
   readState: readStationSupervisors,
   writeState: writeStationSupervisors,
 
-  async compute(knex, within, params, progress) {
-    progress(0.1, 'reading stations and supervisors')
+  async compute(knex, within, params, { progress, signal }) {
+    progress(0.1, { step: 'readingData', done: 0, total: 1 })
     const facts = await supervisorFacts(knex, within)
-    progress(0.3, 'assigning stations to supervisors (assignSupervisors)')
+    progress(0.3, { step: 'assigningSupervisors', done: 0, total: 1 })
     const r = await solveOffThread(
       'assignSupervisors',
       {
         stations: facts.stations.map((s) => ({ id: s.id, name: s.name, lnglat: s.lnglat })),
         supervisors: facts.supervisors.map((s) => ({ id: s.id, name: s.name, base: s.base })),
       },
-      { timeLimitSec: params.timeLimitSec },
+      { timeLimitSec: params.timeLimitSec, signal },
     )
     const meta = { status: r.status, objective: r.objective, bound: r.bound ?? null, gap: r.gap ?? null, backend: r.backend, backendStatus: r.backendStatus, ms: r.ms, verified: r.verified }
     if (r.explanations?.length) throw new PlanInfeasible(r.explanations.map((e) => e.message.en).join('; '), r.explanations, meta)

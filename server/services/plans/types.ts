@@ -3,6 +3,7 @@ import type { Knex } from 'knex'
 import type { z } from 'zod'
 import type { PlanParams as PlanParamsSchema } from '../../contract/requests.js'
 import type { DivisionLevel } from '../../../geodata/codes.js'
+import type { JobContext } from '../jobs.js'
 
 /** A plan's parameters as the API accepts them (server/contract/requests.ts), plus what the server sets. */
 export type PlanParams = z.infer<typeof PlanParamsSchema> & {
@@ -26,8 +27,8 @@ export interface PlanKind<State> {
   readState(knex: Knex, within: string): Promise<State>
   /** Writes a target state (inside the apply transaction). */
   writeState(trx: Knex.Transaction, within: string, state: State): Promise<void>
-  /** Runs the solver; throws PlanInfeasible when the rules cannot hold. */
-  compute(knex: Knex, within: string, params: PlanParams, progress: (fraction: number, message: string) => void): Promise<ComputedPlan<State>>
+  /** Runs the solver (its solves stop when `ctx.signal` aborts); throws PlanInfeasible when the rules cannot hold. */
+  compute(knex: Knex, within: string, params: PlanParams, ctx: JobContext): Promise<ComputedPlan<State>>
   /** What changes from `before` to `after`, in the planner's words. */
   diff(knex: Knex, within: string, before: State, after: State): Promise<Record<string, unknown>>
 }

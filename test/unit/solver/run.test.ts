@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SolveAbortedError, solveOffThread, SolverInputError } from '../../../solver/index.js'
+import { SolveAbortedError, solveInThread, solveOffThread, SolverInputError, SolverPool } from '../../../solver/index.js'
 import { lastRunMode } from '../../../solver/run.js'
 import { syntheticGridTowns } from '../../../solver/benchmarks/synthetic.js'
 import { hardKnapsack } from './hard-model.js'
@@ -30,7 +30,7 @@ describe('solveOffThread', () => {
 
   it('can run in this thread instead', async () => {
     const [town] = syntheticGridTowns(9, [8])
-    const r = await solveOffThread('designGrids', town, { inThread: true })
+    const r = await solveInThread('designGrids', town)
     expect(lastRunMode).toBe('in-thread')
     expect(r.verified).toBe(true)
   })
@@ -61,6 +61,47 @@ describe('solveOffThread', () => {
     expect(r).toMatchObject({ status: 'feasible', backendStatus: 'Interrupted by user', verified: true, backend: 'highs' })
     expect(r.values).toHaveLength(60)
   })
+})
+
+describe('SolverPool', () => {
+  it('runs at most its size of solves at once, reusing its threads, and frees them after a cancel', async () => {
+    const pool = new SolverPool(2)
+    const towns = syntheticGridTowns(11, [14, 14, 14, 14, 14])
+    let concurrent = 0
+    let peak = 0
+    const results = await Promise.all(
+      towns.map(async (town) => {
+        const r = await solveOffThread('designGrids', town, {
+          timeLimitSec: 30,
+          pool,
+          onProgress: () => {
+            // A solve reporting progress holds a thread.
+            peak = Math.max(peak, pool.stats().busy)
+          },
+        })
+        concurrent = Math.max(concurrent, pool.stats().busy)
+        return r
+      }),
+    )
+    expect(results.every((r) => r.verified)).toBe(true)
+    expect(pool.stats()).toMatchObject({ size: 2, busy: 0, waiting: 0 })
+    expect(pool.stats().peakBusy).toBe(2)
+    expect(pool.stats().started).toBeLessThanOrEqual(2)
+    expect(Math.max(peak, concurrent)).toBeLessThanOrEqual(2)
+
+    // A solve that waits for a thread and is cancelled meanwhile never starts.
+    const { model, start } = hardKnapsack()
+    const ctl = new AbortController()
+    const long = [0, 1].map(() => solveOffThread('model', { model, options: { initialSolution: start } }, { timeLimitSec: 60, signal: ctl.signal, pool }))
+    const waiting = solveOffThread('designGrids', towns[0], { pool, signal: ctl.signal })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(pool.stats()).toMatchObject({ busy: 2, waiting: 1 })
+    ctl.abort()
+    await expect(waiting).rejects.toBeInstanceOf(SolveAbortedError)
+    await Promise.allSettled(long)
+    expect(pool.stats()).toMatchObject({ busy: 0, waiting: 0 })
+    await pool.close()
+  }, 60_000)
 })
 
 describe('cli', () => {

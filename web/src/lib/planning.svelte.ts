@@ -9,7 +9,10 @@ import { ApiError, getJson, postJson } from './api'
 import { app } from './app.svelte'
 import { levelOf } from './roles'
 import { countyOf } from '../../../geodata/codes'
-import type { CoverageStatus, Job, Plan, PlanKind, PlanParams, PlanSummary } from './types'
+import type { CoverageStatus, Job, JobStep, Plan, PlanKind, PlanParams, PlanSummary } from './types'
+import { JOB_INTERRUPTED } from '../../../server/contract/job-states'
+import { t } from './i18n.svelte'
+import type { MessageKey } from './messages'
 
 /** Weights of weighted demand: the server's defaults, from the one rules module. */
 export const DEFAULT_WEIGHTS: Record<string, number> = { ...DEFAULT_DEMAND_WEIGHTS }
@@ -88,26 +91,19 @@ export function statusChanges(plan: Plan | null): Map<string, { before: Coverage
   return out
 }
 
-/**
- * The job's progress message (the server writes English) in Chinese when it is one of the
- * known steps; otherwise as sent.
- */
-const JOB_STEPS_ZH: [RegExp, string][] = [
-  [/^started$/, '已开始'],
-  [/^reading the county data$/, '读取县(区)数据'],
-  [/^reading villages and their boundaries$/, '读取村(居)及边界'],
-  [/^reading stations and supervisors$/, '读取社工站与督导'],
-  [/^allocating posts/, '计算岗位配置（allocateStaff）'],
-  [/^assigning workers in (.+)$/, '为$1安排社工'],
-  [/^assigning stations to supervisors/, '为社工站指定督导（assignSupervisors）'],
-  [/^comparing before and after$/, '对比方案前后'],
-  [/^done$/, '完成'],
-  [/^failed$/, '失败'],
-]
-export function jobMessage(message: string | null, lang: 'zh' | 'en'): string {
-  if (!message || lang === 'en') return message ?? ''
-  for (const [re, zh] of JOB_STEPS_ZH) if (re.test(message)) return message.replace(re, zh)
-  return message
+/** A job's progress step in the current language, e.g. "划分网格单元 · 乐昌市 · 12/112". */
+export function jobStepText(step: JobStep | null): string {
+  if (!step) return ''
+  const parts = [t(`job.step.${step.step}` as MessageKey)]
+  if (step.town) parts.push(step.town)
+  if (step.total > 1) parts.push(t('job.step.count', { done: step.done, total: step.total }))
+  return parts.join(' · ')
+}
+
+/** A job's or plan's error in the current language where it is one the web knows. */
+export function jobErrorText(error: string | null | undefined): string {
+  if (error === JOB_INTERRUPTED) return t('job.interrupted')
+  return error ?? ''
 }
 
 export type Notice = { kind: 'ok' | 'error' | 'conflict'; text: string }
@@ -116,6 +112,8 @@ class Planning {
   form = $state<PlanForm>(defaultForm())
   job = $state.raw<Job | null>(null)
   running = $state(false)
+  cancelling = $state(false)
+  private jobId: string | null = null
   plan = $state.raw<Plan | null>(null)
   history = $state.raw<PlanSummary[]>([])
   notice = $state.raw<Notice | null>(null)
@@ -137,9 +135,10 @@ class Planning {
     this.plan = null
     this.preview = false
     this.running = true
-    this.job = { state: 'queued', progress: 0, planId: '', message: null }
+    this.job = { state: 'queued', progress: 0, planId: '', step: null }
     try {
       const created = await postJson<{ id: string; jobId: string }>('/api/plans', { kind: this.form.kind, within, params: paramsOf(this.form) })
+      this.jobId = created.jobId
       await this.poll(created.jobId)
     } catch (e) {
       this.running = false
@@ -154,10 +153,12 @@ class Planning {
         try {
           const job = await getJson<Job>(`/api/jobs/${jobId}`)
           this.job = job
-          if (job.state === 'done' || job.state === 'failed') {
+          if (job.state === 'done' || job.state === 'failed' || job.state === 'cancelled') {
             this.running = false
+            this.cancelling = false
+            this.jobId = null
             await this.open(job.planId)
-            if (job.state === 'failed') this.notice = { kind: 'error', text: job.error ?? job.message ?? 'failed' }
+            if (job.state === 'failed') this.notice = { kind: 'error', text: jobErrorText(job.error) || t('job.failed') }
             void this.loadHistory()
             return resolve()
           }
@@ -170,6 +171,19 @@ class Planning {
       }
       void tick()
     })
+  }
+
+  /** Cancels the running job: the server interrupts its solve and leaves the plan cancelled. */
+  async cancel(): Promise<void> {
+    if (!this.jobId || this.cancelling) return
+    this.cancelling = true
+    try {
+      this.job = await postJson<Job>(`/api/jobs/${this.jobId}/cancel`)
+    } catch (e) {
+      // 409: it finished meanwhile; the poll shows the outcome.
+      if ((e as ApiError).status !== 409) this.notice = { kind: 'error', text: (e as ApiError).detail ?? (e as Error).message }
+      this.cancelling = false
+    }
   }
 
   /** Opens a plan for review. */

@@ -114,17 +114,12 @@ export type GridUnits = FeatureCollection<Geometry | null, GridUnitProps>
 export type Workers = FeatureCollection<Point | null, WorkerProps>
 export type Supervisors = FeatureCollection<Point, SupervisorProps>
 
-export type JobState = 'queued' | 'running' | 'done' | 'failed'
-export interface Job {
-  state: JobState
-  progress: number
-  planId: string
-  message: string | null
-  error?: string
-}
+/** A job and its progress step as the API answers them (server/contract/jobs.ts). */
+export type { Job, JobState, JobStep } from '../../../server/contract/jobs'
 
 export type PlanKind = 'staff' | 'grids' | 'supervisors'
-export type PlanStatus = 'computing' | 'draft' | 'failed' | 'applied' | 'discarded'
+import type { PlanStatus } from '../../../server/contract/job-states'
+export type { PlanStatus }
 
 /** Plan parameters as the API accepts them (server/contract/requests.ts). */
 export type PlanParams = import('zod').infer<typeof import('../../../server/contract/requests').PlanParams> & { revertOf?: string }
