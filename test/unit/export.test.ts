@@ -8,7 +8,8 @@ import Papa from 'papaparse'
 import readXlsxFile from 'read-excel-file/node'
 import { SaxesParser } from 'saxes'
 import { describe, expect, it } from 'vitest'
-import { sheetName, toCsv, toXlsx, XLSX_TYPE, type Table } from '../../web/src/lib/export.js'
+import writeXlsxFileNode from 'write-excel-file/node'
+import { sheetName, toCsv, toXlsx, xlsxSheet, XLSX_TYPE, type Table } from '../../web/src/lib/export.js'
 
 /** Every character XML 1.0 forbids, one per cell value below. */
 const CONTROLS = [
@@ -105,6 +106,12 @@ describe('XLSX export', () => {
     expect(sheetName('')).toBe('Sheet1')
     expect(sheetName('\u0000 ')).toBe('Sheet1')
     expect(sheetName('History')).toBe('Sheet1')
+  })
+
+  it('gives the same sheet to the Node entry of write-excel-file (for server-side files)', async () => {
+    const { data, options } = xlsxSheet(table)
+    const buffer = await writeXlsxFileNode(data, options).toBuffer()
+    expect(await readXlsxFile(buffer, { trim: false })).toEqual(await readXlsxFile(Buffer.from(await bytesOf(table)), { trim: false }))
   })
 
   it('writes a table with a header only and an empty title', async () => {
