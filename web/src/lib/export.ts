@@ -1,8 +1,12 @@
 /**
- * Exports of tables (CSV for any spreadsheet, XLSX written here as a minimal
- * SpreadsheetML package) and file downloads.
+ * Exports of tables (CSV by papaparse, XLSX by write-excel-file) and file downloads.
+ *
+ * `toCsv` and `toXlsx` run in the browser and in Node alike (write-excel-file's
+ * universal entry makes a Blob in both); server code that wants a Buffer or a stream
+ * passes `xlsxSheet(table)` to `write-excel-file/node` instead.
  */
-import { zip } from './zip'
+import Papa from 'papaparse'
+import type { Cell as SheetCell, SheetData } from 'write-excel-file/universal'
 
 export type Cell = string | number | null
 export interface Table {
@@ -11,94 +15,93 @@ export interface Table {
   rows: Cell[][]
 }
 
-/** RFC 4180 CSV with a UTF-8 byte-order mark so that Excel reads Chinese correctly. */
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+/**
+ * The first characters that make a spreadsheet read a text cell as a formula (OWASP,
+ * "CSV Injection"): such cells get a leading apostrophe. Only string cells are guarded:
+ * a number (say -3) is written as a number, so it stays a number.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/
+
+/**
+ * RFC 4180 CSV with a UTF-8 byte-order mark so that Excel reads Chinese correctly, CRLF line
+ * ends, and the formula-injection guard on string cells (see FORMULA_START).
+ */
 export function toCsv(table: Table): string {
-  const cell = (v: Cell) => {
-    const s = v === null ? '' : String(v)
-    return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
-  }
-  return '\ufeff' + [table.columns, ...table.rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n'
-}
-
-const xml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!)
-
-/** Column letters of a 0-based index: 0 → A, 26 → AA. */
-function colName(i: number): string {
-  let s = ''
-  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s
-  return s
-}
-
-/** An .xlsx workbook of one sheet: bold, frozen header row; numbers as numbers. */
-export function toXlsx(table: Table): Uint8Array {
-  const sheetName = table.title.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31) || 'Sheet1'
-  const cellXml = (v: Cell, ref: string, header: boolean) => {
-    if (v === null || v === '') return ''
-    if (typeof v === 'number' && Number.isFinite(v)) return `<c r="${ref}"><v>${v}</v></c>`
-    return `<c r="${ref}" t="inlineStr"${header ? ' s="1"' : ''}><is><t xml:space="preserve">${xml(String(v))}</t></is></c>`
-  }
   const rows = [table.columns, ...table.rows]
-    .map((r, i) => `<row r="${i + 1}">${r.map((v, j) => cellXml(v, `${colName(j)}${i + 1}`, i === 0)).join('')}</row>`)
-    .join('')
-  const widths = table.columns
-    .map((c, j) => {
-      const longest = Math.max(...[c, ...table.rows.map((r) => r[j])].map((v) => [...String(v ?? '')].reduce((a, ch) => a + (ch.charCodeAt(0) > 255 ? 2 : 1), 0)))
-      return `<col min="${j + 1}" max="${j + 1}" width="${Math.min(60, Math.max(8, longest + 2))}" customWidth="1"/>`
-    })
-    .join('')
-  const ns = 'http://schemas.openxmlformats.org'
-  const head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-  return zip([
-    {
-      name: '[Content_Types].xml',
-      data:
-        head +
-        `<Types xmlns="${ns}/package/2006/content-types">` +
-        `<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
-        `<Default Extension="xml" ContentType="application/xml"/>` +
-        `<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
-        `<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>` +
-        `<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>` +
-        `</Types>`,
-    },
-    {
-      name: '_rels/.rels',
-      data: head + `<Relationships xmlns="${ns}/package/2006/relationships"><Relationship Id="rId1" Type="${ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
-    },
-    {
-      name: 'xl/workbook.xml',
-      data: head + `<workbook xmlns="${ns}/spreadsheetml/2006/main" xmlns:r="${ns}/officeDocument/2006/relationships"><sheets><sheet name="${xml(sheetName)}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-    },
-    {
-      name: 'xl/_rels/workbook.xml.rels',
-      data:
-        head +
-        `<Relationships xmlns="${ns}/package/2006/relationships">` +
-        `<Relationship Id="rId1" Type="${ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>` +
-        `<Relationship Id="rId2" Type="${ns}/officeDocument/2006/relationships/styles" Target="styles.xml"/>` +
-        `</Relationships>`,
-    },
-    {
-      name: 'xl/styles.xml',
-      data:
-        head +
-        `<styleSheet xmlns="${ns}/spreadsheetml/2006/main">` +
-        `<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>` +
-        `<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>` +
-        `<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>` +
-        `<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>` +
-        `<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>` +
-        `</styleSheet>`,
-    },
-    {
-      name: 'xl/worksheets/sheet1.xml',
-      data:
-        head +
-        `<worksheet xmlns="${ns}/spreadsheetml/2006/main">` +
-        `<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>` +
-        `<cols>${widths}</cols><sheetData>${rows}</sheetData></worksheet>`,
-    },
-  ])
+  return '\ufeff' + Papa.unparse(rows, { newline: '\r\n', escapeFormulae: FORMULA_START }) + '\r\n'
+}
+
+/**
+ * Characters XML 1.0 forbids (C0 controls but TAB, LF, CR; lone surrogates; U+FFFE, U+FFFF):
+ * Excel refuses a file that holds one, so they are removed (not replaced) from every string.
+ */
+const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+/** Excel's limit on the characters of one cell. */
+const MAX_CELL_CHARS = 32_767
+
+/** Text as Excel accepts it: XML-invalid characters removed, at most 32 767 characters. */
+export function xlsxText(s: string): string {
+  const clean = s.replace(XML_INVALID, '')
+  return clean.length > MAX_CELL_CHARS ? clipUtf16(clean, MAX_CELL_CHARS) : clean
+}
+
+/** The first `n` UTF-16 units of `s`, one fewer where the cut would split a surrogate pair. */
+function clipUtf16(s: string, n: number): string {
+  const high = s.charCodeAt(n - 1)
+  return s.slice(0, high >= 0xd800 && high <= 0xdbff ? n - 1 : n)
+}
+
+/**
+ * A sheet name Excel accepts, from a title: no []:*?/\ (each becomes a space), no
+ * XML-invalid characters, no apostrophe at either end, at most 31 characters, not
+ * Excel's reserved "History"; 'Sheet1' when nothing is left.
+ */
+export function sheetName(title: string): string {
+  const name = clipUtf16(xlsxText(title).replace(/[[\]:*?/\\]/g, ' ').replace(/^'+/, ''), 31).replace(/'+$/, '')
+  return name.trim() === '' || name.toLowerCase() === 'history' ? 'Sheet1' : name
+}
+
+/** Display width of a cell in Excel's character units: CJK and other wide characters count 2. */
+function displayWidth(cell: SheetCell): number {
+  const v = cell !== null && typeof cell === 'object' && 'value' in cell ? cell.value : cell
+  return [...String(v ?? '')].reduce((a, ch) => a + (ch.codePointAt(0)! > 255 ? 2 : 1), 0)
+}
+
+const sheetCell = (v: Cell): SheetCell => {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v)
+  if (v === null) return null
+  const text = xlsxText(v)
+  return text === '' ? null : text
+}
+
+/** The sheet options used here (they suit every entry of write-excel-file). */
+export interface XlsxSheetOptions {
+  sheet: string
+  columns: { width: number }[]
+  stickyRowsCount: number
+}
+
+/**
+ * The sheet of a table for write-excel-file: bold header row, frozen; numbers as numbers
+ * (a non-finite number as its text); empty strings as empty cells; each column as wide as
+ * its longest value (8 to 60 characters).
+ */
+export function xlsxSheet(table: Table): { data: SheetData; options: XlsxSheetOptions } {
+  const header = table.columns.map((c): SheetCell => ({ value: xlsxText(c), fontWeight: 'bold' }))
+  const data: SheetData = [header, ...table.rows.map((r) => r.map(sheetCell))]
+  const widest = header.map(() => 0)
+  for (const row of data) for (const [j, cell] of row.entries()) if (j < widest.length) widest[j] = Math.max(widest[j], displayWidth(cell))
+  const columns = widest.map((w) => ({ width: Math.min(60, Math.max(8, w + 2)) }))
+  return { data, options: { sheet: sheetName(table.title), columns, stickyRowsCount: 1 } }
+}
+
+/** An .xlsx workbook of one sheet (see xlsxSheet). The writer loads on first use (its own chunk). */
+export async function toXlsx(table: Table): Promise<Blob> {
+  const { default: writeXlsxFile } = await import('write-excel-file/universal')
+  const { data, options } = xlsxSheet(table)
+  return writeXlsxFile(data, options).toBlob()
 }
 
 /** Saves data as a file through a temporary link. */
