@@ -142,13 +142,24 @@ describe('the province level', () => {
     expect((await get('/api/divisions')).divisions.map((d: { code: string }) => d.code)).toEqual(['99'])
   })
 
-  it('refuses staff and supervisor plans for a province with a 400 naming within and the levels allowed', async () => {
-    for (const kind of ['staff', 'supervisors', 'grids']) {
+  it('computes a staff plan for a province (its counties one by one); refuses supervisor and grid plans there with a 400 naming within', async () => {
+    for (const kind of ['supervisors', 'grids']) {
       const res = await call(url, 'POST', '/api/plans', { cookie: provinceUser, body: { kind, within: '99' } })
       expect(res.status).toBe(400)
       expect(res.body.field).toBe('within')
       expect(res.body.detail).toMatch(/within must be a city or a county.*99 is a province/)
     }
+    const created = await call(url, 'POST', '/api/plans', { cookie: provinceUser, body: { kind: 'staff', within: '99' } })
+    expect(created.status, JSON.stringify(created.body)).toBe(202)
+    let job
+    do {
+      await new Promise((r) => setTimeout(r, 200))
+      job = await call(url, 'GET', `/api/jobs/${created.body.jobId}`, { cookie: provinceUser })
+    } while (job.body.state === 'queued' || job.body.state === 'running')
+    expect(job.body.state, JSON.stringify(job.body)).toBe('done')
+    const plan = await call(url, 'GET', `/api/plans/${created.body.id}`, { cookie: provinceUser })
+    expect(plan.body.status).toBe('draft')
+    expect(plan.body.result.counties.map((c: { code: string }) => c.code)).toEqual(['990101', '990102'])
   })
 
   it('gives a city-scoped user 404 for the province on every route', async () => {

@@ -113,7 +113,7 @@ async function assignCounty(facts: StaffFacts, county: AllocateStaffResult['coun
 }
 
 export const staffPlan: PlanKind<WorkerPost[]> = {
-  scopes: ['city', 'county'],
+  scopes: ['province', 'city', 'county'],
   validate(params, within) {
     movePenalty(params)
     if (params.budget !== undefined && !isLevel(within, 'county')) throw new BadRequest('params.budget applies to one county: plan within a county code', 'params.budget')
