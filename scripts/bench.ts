@@ -1,12 +1,16 @@
 /**
- * npm run bench [-- --province] [--skip-solver] [--skip-load] [--only health] [--solver-args "..."]
+ * npm run bench [-- --province] [--skip-solver] [--skip-load] [--only health|load|province] [--solver-args "..."]
  *
  * Prints the machine (cores, memory), then for the embedded database and, when
  * DATABASE_URL is set, for PostgreSQL + PostGIS: open + migrate, seeding Shaoguan
  * (1,468 villages), the median latency of the read API on city, county and town
  * scopes, plan times, and the latency of GET /api/health while a grid plan of all of
- * Shaoguan computes (target p99 ≤ 50 ms; `--only health` runs just that); on PostgreSQL the load table (autocannon, 50 and 200 connections on
- * the main reads, scripts/load.ts). With --province it also seeds all of Guangdong (26,842 villages).
+ * Shaoguan computes (target p99 ≤ 50 ms); on PostgreSQL the load table (autocannon, 50 and 200
+ * connections on the main reads, scripts/load.ts). With --province it also seeds all of
+ * Guangdong (26,842 villages): coverage of the province computed and cached, what a county
+ * edit leaves cached, and on PostgreSQL a staff plan of the province and its apply (with the
+ * number of SQL statements it sent). `--only health|load|province` runs just that part
+ * (after seeding Shaoguan) and skips the browser and solver benchmarks.
  * Then the first map paint and hover frame time in headless Chromium, and the solver
  * benchmarks (npm run bench:solver). DATABASE_URL's database must have
  * "bench" or "test" in its name: its tables are dropped.
@@ -24,7 +28,7 @@ import { seedDemo } from '../server/services/seed.service.js'
 import { hashPassword } from '../server/auth/password.js'
 import { findUserByName, insertUser } from '../server/repositories/users.repository.js'
 import { InProcessJobQueue } from '../server/services/jobs.js'
-import { createPlan, getPlan, planJobHandler } from '../server/services/plans.service.js'
+import { applyPlan, createPlan, getPlan, planJobHandler } from '../server/services/plans.service.js'
 import { solverPool } from '../solver/index.js'
 import { benchMap } from '../test/e2e/bench-map.js'
 import { chromiumPath } from '../test/e2e/browser.js'
@@ -161,6 +165,26 @@ async function timeProvince(db: Database, label: string, size: string) {
   record(label, 'after an edit in 南雄市: coverage of 乐昌市', 'another county', `${state(afterOther)} (${afterOther.ms.toFixed(0)} ms; expected cached)`)
   record(label, 'after an edit in 南雄市: coverage of Guangdong', 'the province', `${state(afterProvince)} (${afterProvince.ms.toFixed(0)} ms; expected computed)`)
   await new Promise((r) => server.close(r))
+  if (db.kind !== 'postgres') return
+
+  // A staff plan of all Guangdong: request to reviewable draft, then its apply and the statements it sends.
+  const user = { id: 0, username: 'bench', role: 'admin' as const, scope: '44', supervisorId: null }
+  const jobs = new InProcessJobQueue(db.knex, planJobHandler(db.knex))
+  let t = performance.now()
+  const { id } = await createPlan(db.knex, jobs, user, { kind: 'staff', within: '44', params: {} })
+  await jobs.idle()
+  const plan = await getPlan(db.knex, user, id)
+  const r = plan.result as { status?: string; ms?: number } | null
+  const moves = (plan.diff as { moves?: unknown[] } | null)?.moves?.length ?? 0
+  record(label, 'staff plan of Guangdong (job: solve + diff + coverage)', size, `${seconds(performance.now() - t)} (${plan.status}, solver ${r?.status}, ${moves} moves)`)
+  if (plan.status !== 'draft') return
+  const statements: string[] = []
+  const count = (q: { sql: string }) => statements.push(q.sql)
+  db.knex.on('query', count)
+  t = performance.now()
+  await applyPlan(db.knex, user, id).finally(() => db.knex.off('query', count))
+  const writes = statements.filter((s) => /^\s*(insert|update|delete)/i.test(s)).length
+  record(label, 'apply the staff plan of Guangdong', `${moves} moves`, `${seconds(performance.now() - t)}, ${statements.length} SQL statements (${writes} writes)`)
 }
 
 /** Plans on the Shaoguan demo, computed as the server does (job, diff, coverage before/after). */
@@ -248,16 +272,14 @@ async function benchDatabase(databaseUrl: string | null) {
   const shaoguan = await seedDemo(db.knex, { city: '4402' })
   record(label, 'seed Shaoguan: generate', '112 towns, 1,468 villages', seconds(shaoguan.generateMs))
   record(label, 'seed Shaoguan: insert', '112 towns, 1,468 villages', seconds(shaoguan.insertMs))
-  if (args.only === 'health') {
-    await timeHealthDuringPlan(db, label)
-    await db.close()
-    return
+  const only = args.only
+  if (!only) {
+    await timeApi(db, label)
+    await timePlans(db, label)
   }
-  await timeApi(db, label)
-  await timePlans(db, label)
-  await timeHealthDuringPlan(db, label)
-  if (databaseUrl && !args['skip-load']) await timeLoad(db, databaseUrl)
-  if (args.province) {
+  if (!only || only === 'health') await timeHealthDuringPlan(db, label)
+  if (databaseUrl && ((!only && !args['skip-load']) || only === 'load')) await timeLoad(db, databaseUrl)
+  if ((!only && args.province) || only === 'province') {
     await clearDataset(db.knex)
     t = performance.now()
     const province = await seedDemo(db.knex, { province: '44' })
@@ -277,7 +299,7 @@ await benchDatabase(null)
 if (process.env.DATABASE_URL) await benchDatabase(process.env.DATABASE_URL)
 else console.log('  (set DATABASE_URL=postgres://…/shuangbai_bench to measure PostgreSQL + PostGIS too)')
 
-if (args.only === 'health') process.exit(0)
+if (args.only) process.exit(0)
 
 console.log('\n== web map (headless Chromium, Shaoguan city view, 1,468 villages)')
 if (chromiumPath()) {
