@@ -5,7 +5,7 @@
  * added here, once.
  */
 import { OpenAPIRegistry, OpenApiGeneratorV3, type ResponseConfig } from '@asteasolutions/zod-to-openapi'
-import * as S from '../http/schemas.js'
+import * as S from './responses.js'
 import { OPERATIONS, type Operation, type ResponseSpec } from './operations.js'
 
 const SAFE = new Set(['get'])

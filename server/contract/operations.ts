@@ -1,11 +1,11 @@
 /**
  * Every operation of the API in one table: method, path, who may call it, what it takes
- * (requests.ts) and what it answers (server/http/schemas.ts). The OpenAPI document is
+ * (requests.ts) and what it answers (responses.ts). The OpenAPI document is
  * generated from this table (openapi.ts), the contract test checks every real response of
  * the db suite against that document, and the fuzz tier generates its requests from it.
  */
 import type { z } from 'zod'
-import * as S from '../http/schemas.js'
+import * as S from './responses.js'
 import * as R from './requests.js'
 
 export type Method = 'get' | 'post' | 'put' | 'delete'

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import type { Database } from '../../server/db/connection.js'
-import * as S from '../../server/http/schemas.js'
+import * as S from '../../server/contract/responses.js'
 import { compliantDataset, VILLAGE_POPULATION } from '../fixtures/compliant-dataset.js'
 import { invalidate } from '../../server/repositories/meta.repository.js'
 import { get, loadDataset, signIn, startApp, testDb } from './harness.js'

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase, type Database } from '../../server/db/connection.js'
 import { migrateLatest } from '../../server/db/migrate.js'
 import { allTableHashes } from '../../server/repositories/dataset.repository.js'
-import * as S from '../../server/http/schemas.js'
+import * as S from '../../server/contract/responses.js'
 import { compliantDataset } from '../fixtures/compliant-dataset.js'
 import { call, get, loadDataset, signIn, startApp, testDb, testDbUrl } from './harness.js'
 

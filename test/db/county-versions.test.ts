@@ -8,7 +8,7 @@ import knexFactory, { type Knex } from 'knex'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/connection.js'
 import { countyVersions, dataVersion, lockCounties } from '../../server/repositories/meta.repository.js'
-import * as S from '../../server/http/schemas.js'
+import * as S from '../../server/contract/responses.js'
 import { compliantDataset } from '../fixtures/compliant-dataset.js'
 import { call, get, loadDataset, signIn, startApp, testDb, testDbUrl, type Reply } from './harness.js'
 

@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/connection.js'
 import { compliantDataset } from '../fixtures/compliant-dataset.js'
-import * as S from '../../server/http/schemas.js'
+import * as S from '../../server/contract/responses.js'
 import { dataVersion } from '../../server/repositories/meta.repository.js'
 import { get, loadDataset, signIn, startApp, testDb } from './harness.js'
 import { byteSize, VersionedCache } from '../../server/services/versioned.cache.js'

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/connection.js'
 import { tableHashes } from '../../server/repositories/dataset.repository.js'
-import * as S from '../../server/http/schemas.js'
+import * as S from '../../server/contract/responses.js'
 import { dataVersion } from '../../server/repositories/meta.repository.js'
 import { compliantDataset } from '../fixtures/compliant-dataset.js'
 import { call, get, loadDataset, signIn, startApp, testDb } from './harness.js'

@@ -1,7 +1,8 @@
 /**
- * Shapes of the JSON API (GET /api/openapi.json is the reference; these mirror
- * server/http/schemas.ts as plain types so the web bundle imports nothing from the server;
- * the programme's constants come from solver/policy.ts, a pure module).
+ * Shapes of the JSON API as the web uses them (GET /api/openapi.json, generated from
+ * server/contract/, is the reference). Where the server has the type, it is imported here
+ * type-only, so nothing of the server reaches the bundle; the programme's constants come
+ * from solver/policy.ts, a pure module.
  */
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Point } from 'geojson'
 

@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { DIVISION_LEVELS } from '../../geodata/codes.js'
 import { SPECIAL_GROUPS } from '../../solver/policy.js'
 import { RULE_IDS } from '../services/rules.js'
-import { PLAN_STATUSES } from '../contract/jobs.js'
+import { PLAN_STATUSES } from './jobs.js'
 
 const Level = z.enum(DIVISION_LEVELS)
 const Position = z.array(z.number()).min(2).max(3)
@@ -224,7 +224,7 @@ const SolverResult = z
 
 export const PlanCreated = z.object({ id: z.uuid(), jobId: z.uuid() })
 
-export { Job } from '../contract/jobs.js'
+export { Job } from './jobs.js'
 
 const PlanSummary = z
   .object({
