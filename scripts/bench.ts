@@ -133,6 +133,7 @@ async function timeProvince(db: Database, label: string, size: string) {
     const s = app.listen(0, '127.0.0.1', () => r(s))
   })
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  await ensureBenchUser(db)
   const cookie = await benchLogin(base)
   const fetchTimed = async (path: string) => {
     const t = performance.now()
