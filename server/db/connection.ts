@@ -23,7 +23,9 @@ pg.types.setTypeParser(1700, (v) => Number(v))
 /** Opens the database named by the configuration. `dataDir: null` → embedded in memory. */
 export async function openDatabase(opts: { databaseUrl: string | null; dataDir: string | null }): Promise<Database> {
   if (opts.databaseUrl) {
-    const knex = knexFactory({ client: 'pg', connection: opts.databaseUrl, pool: { min: 0, max: 10 } })
+    // No JIT compilation: it costs this app's large scans more than it saves (the province's
+    // coverage facts took 1.0-1.5 s with it, 0.45 s without; npm run bench -- --only province).
+    const knex = knexFactory({ client: 'pg', connection: { connectionString: opts.databaseUrl, options: '-c jit=off' }, pool: { min: 0, max: 10 } })
     await knex.raw('select 1')
     return { knex, kind: 'postgres', close: () => knex.destroy() }
   }
