@@ -1,4 +1,4 @@
-/** Reading the audit trail: entries touching a scope, newest first, in keyset pages. */
+/** The audit trail: appending an entry, and reading the entries touching a scope, newest first, in keyset pages. */
 import type { Knex } from 'knex'
 import { under } from './scope.js'
 
@@ -61,4 +61,26 @@ export async function listAudit(knex: Knex, q: AuditQuery): Promise<AuditRow[]> 
   if (q.after) query.andWhereRaw('(a.at, a.id) < (?::timestamptz, ?::bigint)', [q.after.at, q.after.id])
   const rows = await query
   return rows.map((r) => ({ ...r, details: typeof r.details === 'string' ? JSON.parse(r.details) : (r.details ?? {}) }))
+}
+
+/**
+ * Appends an audit record. `scope` is the division the entry is about; `divisions` the others
+ * it touched (e.g. the town a worker left): a reader sees an entry when any of them lies in its scope.
+ */
+export async function audit(
+  trx: Knex,
+  entry: { actor: string; action: string; entity: string; entityId?: string | null; scope?: string | null; divisions?: string[]; details?: unknown },
+): Promise<void> {
+  const [row] = await trx('audit_log')
+    .insert({
+      actor: entry.actor,
+      action: entry.action,
+      entity: entry.entity,
+      entity_id: entry.entityId ?? null,
+      scope_code: entry.scope ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .returning('id')
+  const codes = [...new Set([entry.scope, ...(entry.divisions ?? [])].filter((c): c is string => !!c))]
+  if (codes.length) await trx('audit_log_divisions').insert(codes.map((code) => ({ audit_id: row.id, code })))
 }

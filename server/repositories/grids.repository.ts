@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex'
 import { SPECIAL_GROUPS, type SpecialGroupCounts } from '../../solver/policy.js'
-import { readWorkerPosts, writeWorkerPosts, type WorkerPost } from './planning.repository.js'
+import { readWorkerPosts, writeWorkerPosts, type WorkerPost } from './staff.repository.js'
 import { under } from './scope.js'
 import { inParallel } from './parallel.js'
 import { recordset } from './recordset.js'

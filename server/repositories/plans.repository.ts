@@ -1,14 +1,14 @@
 /** Plans and jobs rows. Every read by id also filters by the caller's scope. */
 import type { Knex } from 'knex'
 import type { PlanStatus } from '../contract/jobs.js'
+import type { PlanKindName } from '../contract/requests.js'
 import { under } from './scope.js'
 
-export type PlanKind = 'staff' | 'grids' | 'supervisors'
 export type { PlanStatus } from '../contract/jobs.js'
 
 export interface PlanRow {
   id: string
-  kind: PlanKind
+  kind: PlanKindName
   within: string
   status: PlanStatus
   params: Record<string, unknown>

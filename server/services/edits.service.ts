@@ -11,7 +11,7 @@ import type { SessionUser } from '../auth/roles.js'
 import { BadRequest, NotFound } from '../errors.js'
 import * as edits from '../repositories/edits.repository.js'
 import { dataVersion, lockCounties } from '../repositories/meta.repository.js'
-import { audit } from '../repositories/planning.repository.js'
+import { audit } from '../repositories/audit.repository.js'
 import { ruleFacts } from '../repositories/rules.repository.js'
 import { evaluateRules, type RuleViolation } from './rules.js'
 

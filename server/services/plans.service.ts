@@ -8,11 +8,12 @@ import type { Knex } from 'knex'
 import { levelName } from '../../geodata/codes.js'
 import type { SessionUser } from '../auth/roles.js'
 import { PLAN_DEFAULTS } from '../contract/defaults.js'
-import { PLAN_KINDS } from '../contract/requests.js'
+import { PLAN_KINDS, type PlanKindName } from '../contract/requests.js'
 import { BadRequest, Conflict, NotFound } from '../errors.js'
-import { audit, networkFingerprint } from '../repositories/planning.repository.js'
+import { audit } from '../repositories/audit.repository.js'
+import { networkFingerprint } from '../repositories/fingerprint.repository.js'
 import * as plans from '../repositories/plans.repository.js'
-import type { PlanKind as KindName, PlanRow } from '../repositories/plans.repository.js'
+import type { PlanRow } from '../repositories/plans.repository.js'
 import { findJob, insertJob, markJobCancelled } from '../repositories/jobs.repository.js'
 import { countyVersions, dataVersion, lockCounties } from '../repositories/meta.repository.js'
 import { coverageSummary } from './coverage.service.js'
@@ -21,16 +22,16 @@ import type { JobContext, JobHandler, JobQueue } from './jobs.js'
 import { gridsPlan } from './plans/grids.plan.js'
 import { staffPlan } from './plans/staff.plan.js'
 import { supervisorsPlan } from './plans/supervisors.plan.js'
-import { PlanInfeasible, type PlanKind, type PlanParams } from './plans/types.js'
+import { PlanInfeasible, type PlanStrategy, type PlanParams } from './plans/types.js'
 
-const KINDS: Record<string, PlanKind<unknown>> = {
-  staff: staffPlan as PlanKind<unknown>,
-  supervisors: supervisorsPlan as PlanKind<unknown>,
-  grids: gridsPlan as PlanKind<unknown>,
+const KINDS: Record<string, PlanStrategy<unknown>> = {
+  staff: staffPlan as PlanStrategy<unknown>,
+  supervisors: supervisorsPlan as PlanStrategy<unknown>,
+  grids: gridsPlan as PlanStrategy<unknown>,
 }
 
 
-function kindOf(kind: string): PlanKind<unknown> {
+function kindOf(kind: string): PlanStrategy<unknown> {
   const k = KINDS[kind]
   if (!k) throw new BadRequest(`unknown plan kind "${kind}"; use ${PLAN_KINDS.join(', ')}`, 'kind')
   return k
@@ -44,7 +45,7 @@ function coverageNow(knex: Knex, within: string, params: PlanParams) {
 class Rollback extends Error {}
 
 /** The coverage summary if `state` were written: computed inside a transaction that is rolled back. */
-async function coverageIf(knex: Knex, kind: PlanKind<unknown>, within: string, params: PlanParams, state: unknown) {
+async function coverageIf(knex: Knex, kind: PlanStrategy<unknown>, within: string, params: PlanParams, state: unknown) {
   let after: Awaited<ReturnType<typeof coverageSummary>> | undefined
   await knex
     .transaction(async (trx) => {
@@ -64,7 +65,7 @@ export async function createPlan(
   knex: Knex,
   jobs: JobQueue,
   user: SessionUser,
-  input: { kind: KindName; within: string; params: PlanParams },
+  input: { kind: PlanKindName; within: string; params: PlanParams },
 ): Promise<{ id: string; jobId: string }> {
   const kind = kindOf(input.kind)
   const division = await requireDivision(knex, input.within, user.scope)
@@ -96,7 +97,7 @@ export function planJobHandler(knex: Knex): JobHandler {
   }
 }
 
-async function computePlan(knex: Knex, id: string, kind: PlanKind<unknown>, within: string, params: PlanParams, ctx: JobContext) {
+async function computePlan(knex: Knex, id: string, kind: PlanStrategy<unknown>, within: string, params: PlanParams, ctx: JobContext) {
   const { progress, signal } = ctx
   try {
     // Versions first: a change during the solve makes the plan stale, never silently applied.

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/connection.js'
-import { audit } from '../../server/repositories/planning.repository.js'
+import { audit } from '../../server/repositories/audit.repository.js'
 import type { AuditEntry as Entry } from '../../server/services/audit.service.js'
 import { compliantDataset } from '../fixtures/compliant-dataset.js'
 import { call, get, loadDataset, signIn, startApp, testDb } from './harness.js'

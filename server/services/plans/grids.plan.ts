@@ -9,7 +9,7 @@
 import { solveOffThread, type DesignGridsResult } from '../../../solver/index.js'
 import { gridTownFacts, readGridState, writeGridState, type GridState, type GridUnitState, type TownGrids } from '../../repositories/grids.repository.js'
 import { STATION_GRID_UNITS } from '../../../solver/policy.js'
-import { PlanInfeasible, type PlanKind, type PlanParams } from './types.js'
+import { PlanInfeasible, type PlanStrategy, type PlanParams } from './types.js'
 import { inParallel } from '../../repositories/parallel.js'
 
 type Designed = DesignGridsResult['units'][number]
@@ -47,7 +47,7 @@ function freshId(prefix: string, taken: Set<string>): string {
   return `${prefix}${n}`
 }
 
-export const gridsPlan: PlanKind<GridState> = {
+export const gridsPlan: PlanStrategy<GridState> = {
   scopes: ['city', 'county', 'town'],
   readState: readGridState,
   writeState: writeGridState,

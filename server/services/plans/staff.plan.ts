@@ -17,8 +17,8 @@ import {
 import { isLevel } from '../../../geodata/codes.js'
 import { haversineMetres } from '../../../solver/geo.js'
 import { BadRequest } from '../../errors.js'
-import { readWorkerPosts, staffFacts, writeWorkerPosts, type StaffFacts, type WorkerPost } from '../../repositories/planning.repository.js'
-import { PlanInfeasible, type PlanKind, type PlanParams } from './types.js'
+import { readWorkerPosts, staffFacts, writeWorkerPosts, type StaffFacts, type WorkerPost } from '../../repositories/staff.repository.js'
+import { PlanInfeasible, type PlanStrategy, type PlanParams } from './types.js'
 
 const solverMeta = (r: { status: string; objective: number | null; bound?: number; gap?: number; backend: string; backendStatus: string; ms: number; verified: boolean }) => ({
   status: r.status,
@@ -112,7 +112,7 @@ async function assignCounty(facts: StaffFacts, county: AllocateStaffResult['coun
   )
 }
 
-export const staffPlan: PlanKind<WorkerPost[]> = {
+export const staffPlan: PlanStrategy<WorkerPost[]> = {
   scopes: ['province', 'city', 'county'],
   validate(params, within) {
     movePenalty(params)

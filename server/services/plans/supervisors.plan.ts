@@ -5,10 +5,10 @@
  */
 import { solveOffThread } from '../../../solver/index.js'
 import { haversineMetres } from '../../../solver/geo.js'
-import { readStationSupervisors, supervisorFacts, writeStationSupervisors, type StationSupervisor } from '../../repositories/planning.repository.js'
-import { PlanInfeasible, type PlanKind } from './types.js'
+import { readStationSupervisors, supervisorFacts, writeStationSupervisors, type StationSupervisor } from '../../repositories/supervision.repository.js'
+import { PlanInfeasible, type PlanStrategy } from './types.js'
 
-export const supervisorsPlan: PlanKind<StationSupervisor[]> = {
+export const supervisorsPlan: PlanStrategy<StationSupervisor[]> = {
   scopes: ['city', 'county'],
   readState: readStationSupervisors,
   writeState: writeStationSupervisors,

@@ -18,7 +18,7 @@ export interface ComputedPlan<State> {
   target: State
 }
 
-export interface PlanKind<State> {
+export interface PlanStrategy<State> {
   /** Checks the parameters before a job starts (throws BadRequest naming the field). */
   validate?(params: PlanParams, within: string): void
   /** Division levels this kind plans for. */

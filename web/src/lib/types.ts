@@ -118,7 +118,8 @@ export type Supervisors = FeatureCollection<Point, SupervisorProps>
 /** A job and its progress step as the API answers them (server/contract/jobs.ts). */
 export type { Job, JobState, JobStep } from '../../../server/contract/jobs'
 
-export type PlanKind = 'staff' | 'grids' | 'supervisors'
+export type { PlanKindName as PlanKind } from '../../../server/contract/requests'
+import type { PlanKindName as PlanKind } from '../../../server/contract/requests'
 import type { PlanStatus } from '../../../server/contract/job-states'
 export type { PlanStatus }
 

@@ -1,11 +1,10 @@
 /**
- * What plans read and write: the facts a solver needs within a scope, the current state of
- * the part of the network a plan changes (staff posts, supervisor territories), writing a
- * target state, and the fingerprint that tells whether the network in scope has changed.
+ * What staff plans read and write: the facts `allocateStaff` and `assignWorkers` need within
+ * a scope, and the posts of its workers (a staff plan's state).
  */
 import type { Knex } from 'knex'
 import { SPECIAL_GROUPS, type SpecialGroupCounts } from '../../solver/policy.js'
-import { SUPERVISOR_IN_SCOPE, under } from './scope.js'
+import { under } from './scope.js'
 import { inParallel } from './parallel.js'
 import { recordset } from './recordset.js'
 
@@ -100,47 +99,12 @@ export async function staffFacts(knex: Knex, within: string): Promise<StaffFacts
   }
 }
 
-export interface SupervisorPlanFacts {
-  stations: Array<{ id: string; name: string; townCode: string; lnglat: LngLat; supervisorId: string | null }>
-  supervisors: Array<{ id: string; name: string; countyCode: string; base: LngLat }>
-}
-
-/** Stations within the scope and the supervisors based in it or covering one of its stations. */
-export async function supervisorFacts(knex: Knex, within: string): Promise<SupervisorPlanFacts> {
-  const like = under(within)
-  const [stations, supervisors] = await inParallel(knex, [
-    () => knex.raw(
-      `select s.id, s.name, s.town_code as "townCode", ST_X(s.geom) as lng, ST_Y(s.geom) as lat, ss.supervisor_id as "supervisorId"
-         from stations s left join supervisor_stations ss on ss.station_id = s.id
-        where s.town_code like ? order by s.id`,
-      [like],
-    ),
-    () => knex.raw(
-      `select v.id, v.name, v.county_code as "countyCode", ST_X(v.base) as lng, ST_Y(v.base) as lat
-         from supervisors v
-        where ${SUPERVISOR_IN_SCOPE}
-        order by v.id`,
-      [like, like],
-    ),
-  ])
-  return {
-    stations: stations.rows.map((s: Record<string, unknown>) => ({ ...s, lnglat: [Number(s.lng), Number(s.lat)] })),
-    supervisors: supervisors.rows.map((s: Record<string, unknown>) => ({ ...s, base: [Number(s.lng), Number(s.lat)] })),
-  } as SupervisorPlanFacts
-}
-
 /** One worker's post; a staff plan's state is the list of these for every worker in scope. */
 export interface WorkerPost {
   id: string
   post: 'station' | 'point'
   stationId: string
   servicePointId: string | null
-}
-
-/** Station → supervisor (null: none); a supervisor plan's state, for every station in scope. */
-export interface StationSupervisor {
-  stationId: string
-  supervisorId: string | null
 }
 
 export async function readWorkerPosts(knex: Knex, within: string): Promise<WorkerPost[]> {
@@ -168,69 +132,4 @@ export async function writeWorkerPosts(trx: Knex.Transaction, within: string, po
     [recordset(trx, 'x', 'id text, post text, station_id text, service_point_id text', rows), under(within), under(within)],
   )
   return rowCount ?? 0
-}
-
-export async function readStationSupervisors(knex: Knex, within: string): Promise<StationSupervisor[]> {
-  const { rows } = await knex.raw(
-    `select s.id as "stationId", ss.supervisor_id as "supervisorId"
-       from stations s left join supervisor_stations ss on ss.station_id = s.id
-      where s.town_code like ? order by s.id`,
-    [under(within)],
-  )
-  return rows
-}
-
-/** Replaces the supervisor of every station in scope: two statements, whatever the number of stations. */
-export async function writeStationSupervisors(trx: Knex.Transaction, within: string, rows: StationSupervisor[]): Promise<void> {
-  const inScope = trx('stations').select('id').whereLike('town_code', under(within))
-  await trx('supervisor_stations').whereIn('station_id', inScope).del()
-  const assigned = rows.filter((r) => r.supervisorId !== null).map((r) => ({ station_id: r.stationId, supervisor_id: r.supervisorId }))
-  if (!assigned.length) return
-  await trx.raw(
-    `insert into supervisor_stations (station_id, supervisor_id)
-     select x.station_id, x.supervisor_id from ? join stations s on s.id = x.station_id where s.town_code like ?`,
-    [recordset(trx, 'x', 'station_id text, supervisor_id text', assigned), under(within)],
-  )
-}
-
-/**
- * md5 per table of the network rows within a scope (stations, grid units and their villages,
- * service points, workers, supervisor assignments). Equal fingerprints: nothing in scope changed.
- */
-export async function networkFingerprint(knex: Knex, within: string): Promise<Record<string, string>> {
-  const like = under(within)
-  const q = (sql: string) => knex.raw(`select coalesce(md5(string_agg(x, '|' order by x)), 'empty') as h from (${sql}) t(x)`, [like])
-  const parts = {
-    stations: q(`select s::text from stations s where s.town_code like ?`),
-    grid_units: q(`select u::text from grid_units u where u.town_code like ?`),
-    grid_unit_villages: q(`select m::text from grid_unit_villages m where m.town_code like ?`),
-    service_points: q(`select p::text from service_points p join stations s on s.id = p.station_id where s.town_code like ?`),
-    workers: q(`select w::text from workers w join stations s on s.id = w.station_id where s.town_code like ?`),
-    supervisor_stations: q(`select ss::text from supervisor_stations ss join stations s on s.id = ss.station_id where s.town_code like ?`),
-  }
-  const out: Record<string, string> = {}
-  for (const [table, query] of Object.entries(parts)) out[table] = (await query).rows[0].h
-  return out
-}
-
-/**
- * Appends an audit record. `scope` is the division the entry is about; `divisions` the others
- * it touched (e.g. the town a worker left): a reader sees an entry when any of them lies in its scope.
- */
-export async function audit(
-  trx: Knex,
-  entry: { actor: string; action: string; entity: string; entityId?: string | null; scope?: string | null; divisions?: string[]; details?: unknown },
-): Promise<void> {
-  const [row] = await trx('audit_log')
-    .insert({
-      actor: entry.actor,
-      action: entry.action,
-      entity: entry.entity,
-      entity_id: entry.entityId ?? null,
-      scope_code: entry.scope ?? null,
-      details: JSON.stringify(entry.details ?? {}),
-    })
-    .returning('id')
-  const codes = [...new Set([entry.scope, ...(entry.divisions ?? [])].filter((c): c is string => !!c))]
-  if (codes.length) await trx('audit_log_divisions').insert(codes.map((code) => ({ audit_id: row.id, code })))
 }
