@@ -77,7 +77,7 @@ async function changeData(db: Database): Promise<void> {
   await db.knex.raw('delete from login_throttle')
 }
 
-const CHANGED = ['audit_log', 'divisions', 'jobs', 'login_throttle', 'plans', 'sessions', 'users', 'workers']
+const CHANGED = ['audit_log', 'audit_log_divisions', 'divisions', 'jobs', 'login_throttle', 'plans', 'sessions', 'users', 'workers']
 
 /** The data version counters by key (migration 0009). */
 async function versionCounters(db: Database): Promise<Record<string, number>> {
