@@ -83,7 +83,10 @@ function poolsFor(op: DocOp, pools: Pools): Record<string, fc.Arbitrary<unknown>
       ? pick(pools.jobs)
       : op.template.startsWith('/api/workers/')
         ? pick(pools.workers)
-        : pick(pools.servicePoints)
+        : // Sessions: an id of the right shape naming none (a pool of another kind would never match the schema).
+          op.template.startsWith('/api/sessions/')
+          ? fc.uuid()
+          : pick(pools.servicePoints)
   return {
     within: division,
     code: op.template.startsWith('/api/villages/') ? pick(d.village) : division,
