@@ -313,7 +313,12 @@ function decodeURIComponentSafe(s: string): string {
 function build(d: Draft, mustReject: boolean): FuzzCase {
   let path = d.op.template.replace(/\{(\w+)\}/g, (_m, name: string) => d.pathValues[name] ?? '')
   if (d.pathTrick) path = d.pathTrick(path)
+  // A fragment a trick adds ends the URL: the query goes before it (after it, it would be no query at all).
+  const hash = path.indexOf('#')
+  const fragment = hash < 0 ? '' : path.slice(hash)
+  if (hash >= 0) path = path.slice(0, hash)
   if (d.query.length) path += (path.includes('?') ? '&' : '?') + d.query.map(([k, v]) => `${uri(k)}=${uri(v)}`).join('&')
+  path += fragment
   // Another method is another request (OPTIONS is answered by Express itself).
   const c: FuzzCase = { op: `${d.op.method} ${d.op.template}`, method: d.method, path, expect: mustReject && d.method === d.op.method ? '4xx' : 'any' }
   if (d.as) c.as = d.as
