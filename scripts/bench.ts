@@ -79,12 +79,17 @@ async function timeLoad(db: Database, databaseUrl: string) {
   }
 }
 
-async function timeApi(db: Database, label: string) {
-  const app = createApp(db, { serveWeb: false })
+/** The app on a free loopback port (with `jobs` as its queue, when given). */
+async function listen(db: Database, jobs?: InProcessJobQueue): Promise<{ server: import('node:http').Server; base: string }> {
+  const app = createApp(db, { serveWeb: false, ...(jobs ? { jobs } : {}) })
   const server = await new Promise<import('node:http').Server>((r) => {
     const s = app.listen(0, '127.0.0.1', () => r(s))
   })
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+
+async function timeApi(db: Database, label: string) {
+  const { server, base } = await listen(db)
   await ensureBenchUser(db)
   const cookie = await benchLogin(base)
   const paths = [
@@ -128,11 +133,7 @@ async function timeApi(db: Database, label: string) {
  * cached, and what an edit in one county leaves cached (per-county data versions).
  */
 async function timeProvince(db: Database, label: string, size: string) {
-  const app = createApp(db, { serveWeb: false })
-  const server = await new Promise<import('node:http').Server>((r) => {
-    const s = app.listen(0, '127.0.0.1', () => r(s))
-  })
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const { server, base } = await listen(db)
   await ensureBenchUser(db)
   const cookie = await benchLogin(base)
   const fetchTimed = async (path: string) => {
@@ -215,13 +216,9 @@ async function timePlans(db: Database, label: string) {
  */
 async function timeHealthDuringPlan(db: Database, label: string) {
   const jobs = new InProcessJobQueue(db.knex, planJobHandler(db.knex))
-  const app = createApp(db, { serveWeb: false, jobs })
-  const server = await new Promise<import('node:http').Server>((r) => {
-    const s = app.listen(0, '127.0.0.1', () => r(s))
-  })
+  const { server, base } = await listen(db, jobs)
   // The client reuses its connection across the pause while the plan is created: keep it open.
   server.keepAliveTimeout = 120_000
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const user = { id: 0, username: 'bench', role: 'admin' as const, scope: '44', supervisorId: null }
   /** Latencies of /api/health, one request after another, until `stop()` says so. */
   const sample = async (stop: () => boolean) => {
