@@ -37,13 +37,25 @@ function contract() {
 
 /**
  * OpenAPI 3.0 allows `nullable: true` beside no `type` (any value, null included); ajv
- * refuses that combination, so it is dropped where it changes nothing.
+ * refuses that combination, so it is dropped where it changes nothing. OpenAPI 3.0's
+ * boolean `exclusiveMinimum`/`exclusiveMaximum` (JSON Schema draft 4) become draft 7's numbers.
  */
 function forAjv<T>(node: T): T {
   if (Array.isArray(node)) node.forEach(forAjv)
   else if (node && typeof node === 'object') {
     const o = node as Record<string, unknown>
     if (o.nullable === true && !('type' in o)) delete o.nullable
+    // zod-to-openapi writes a nullable union as oneOf [..., { nullable: true }]: that branch means null
+    // (elsewhere a bare { nullable: true } is z.unknown(): any value).
+    for (const list of [o.oneOf, o.anyOf]) {
+      if (Array.isArray(list)) list.forEach((b: Record<string, unknown>, i) => b.nullable === true && Object.keys(b).length === 1 && (list[i] = { type: 'null' }))
+    }
+    for (const [exclusive, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+      if (typeof o[exclusive] !== 'boolean') continue
+      if (o[exclusive]) [o[exclusive], o[bound]] = [o[bound], undefined]
+      else delete o[exclusive]
+      if (o[bound] === undefined) delete o[bound]
+    }
     Object.values(o).forEach(forAjv)
   }
   return node
@@ -78,7 +90,7 @@ export function checkResponse(method: string, url: string, status: number, type:
     validators.set(key, validate)
   }
   if (!validate(body)) {
-    const errors = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')
+    const errors = (validate.errors ?? []).slice(0, 12).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')
     throw new Error(`contract: ${where} body does not match the document: ${errors}`)
   }
 }

@@ -9,6 +9,8 @@ import { DIVISION_LEVELS } from '../../geodata/codes.js'
 import { SPECIAL_GROUPS } from '../../solver/policy.js'
 import { RULE_IDS } from '../services/rules.js'
 import { PLAN_STATUSES } from './jobs.js'
+import { PLAN_KINDS, PlanParams } from './requests.js'
+import { PlanDiff } from './plan-diffs.js'
 
 const Level = z.enum(DIVISION_LEVELS)
 const Position = z.array(z.number()).min(2).max(3)
@@ -218,21 +220,35 @@ export const Coverage = z.object({
   violations: RuleCheck.shape.violations,
 })
 
+/** The solver's verified result, summarised; each plan kind adds its own figures. */
 const SolverResult = z
-  .object({ status: z.string(), objective: z.number().nullable(), verified: z.boolean(), backend: z.string().optional(), ms: z.number().optional() })
+  .object({
+    status: z.string(),
+    objective: z.number().nullable(),
+    verified: z.boolean(),
+    backend: z.string().optional(),
+    ms: z.number().optional(),
+    gap: z.number().nullable().optional(),
+    /** Why the rules cannot hold (infeasible plans): which town, rule and numbers. */
+    explanations: z.array(z.object({ message: Text.optional() }).loose()).optional(),
+  })
   .loose()
+
+/** A coverage report without villages, as a plan stores it before and after (plus each village's status). */
+export const PlanCoverage = Coverage.omit({ villages: true }).extend({ villageStatus: z.record(z.string(), Status) })
 
 export const PlanCreated = z.object({ id: z.uuid(), jobId: z.uuid() })
 
 export { Job } from './jobs.js'
 
-const PlanSummary = z
+export const PlanSummary = z
   .object({
     id: z.uuid(),
-    kind: z.enum(['staff', 'grids', 'supervisors']),
+    kind: z.enum(PLAN_KINDS),
     within: z.string(),
     status: z.enum(PLAN_STATUSES),
-    params: z.record(z.string(), z.unknown()),
+    // Loose: a plan keeps the parameters it was computed with, also those of older versions.
+    params: PlanParams.extend({ revertOf: z.uuid().optional() }).loose(),
     createdBy: z.string(),
     createdAt: z.string(),
     dataVersion: z.number().nullable(),
@@ -245,8 +261,8 @@ const PlanSummary = z
   .loose()
 
 export const Plan = PlanSummary.extend({
-  diff: z.object({ kind: z.string(), summary: z.record(z.string(), z.number()) }).loose().nullable(),
-  coverage: z.object({ before: z.unknown(), after: z.unknown() }).nullable(),
+  diff: PlanDiff.nullable(),
+  coverage: z.object({ before: PlanCoverage, after: PlanCoverage }).nullable(),
 })
 
 export const PlanList = z.object({ plans: z.array(PlanSummary) })

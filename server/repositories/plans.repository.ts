@@ -1,4 +1,5 @@
 /** Plans and jobs rows. Every read by id also filters by the caller's scope. */
+import type { PlanDiff } from '../contract/plan-diffs.js'
 import type { Knex } from 'knex'
 import type { PlanStatus } from '../contract/jobs.js'
 import type { PlanKindName } from '../contract/requests.js'
@@ -20,7 +21,7 @@ export interface PlanRow {
   /** The counters of the plan's counties when it was computed: apply checks them. */
   countyVersions: Record<string, number> | null
   result: Record<string, unknown> | null
-  diff: Record<string, unknown> | null
+  diff: PlanDiff | null
   coverage: { before: unknown; after: unknown } | null
   targetState: unknown
   beforeState: unknown

@@ -10,6 +10,7 @@ import { solveOffThread, type DesignGridsResult } from '../../../solver/index.js
 import { gridTownFacts, readGridState, writeGridState, type GridState, type GridUnitState, type TownGrids } from '../../repositories/grids.repository.js'
 import { STATION_GRID_UNITS } from '../../../solver/policy.js'
 import { PlanInfeasible, type PlanStrategy, type PlanParams } from './types.js'
+import type { GridPlanDiff } from '../../contract/plan-diffs.js'
 import { inParallel } from '../../repositories/parallel.js'
 
 type Designed = DesignGridsResult['units'][number]
@@ -47,7 +48,7 @@ function freshId(prefix: string, taken: Set<string>): string {
   return `${prefix}${n}`
 }
 
-export const gridsPlan: PlanStrategy<GridState> = {
+export const gridsPlan: PlanStrategy<GridState, GridPlanDiff> = {
   scopes: ['city', 'county', 'town'],
   readState: readGridState,
   writeState: writeGridState,

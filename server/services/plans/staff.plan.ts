@@ -19,6 +19,7 @@ import { haversineMetres } from '../../../solver/geo.js'
 import { BadRequest } from '../../errors.js'
 import { readWorkerPosts, staffFacts, writeWorkerPosts, type StaffFacts, type WorkerPost } from '../../repositories/staff.repository.js'
 import { PlanInfeasible, type PlanStrategy, type PlanParams } from './types.js'
+import type { StaffPlanDiff } from '../../contract/plan-diffs.js'
 
 const solverMeta = (r: { status: string; objective: number | null; bound?: number; gap?: number; backend: string; backendStatus: string; ms: number; verified: boolean }) => ({
   status: r.status,
@@ -112,7 +113,7 @@ async function assignCounty(facts: StaffFacts, county: AllocateStaffResult['coun
   )
 }
 
-export const staffPlan: PlanStrategy<WorkerPost[]> = {
+export const staffPlan: PlanStrategy<WorkerPost[], StaffPlanDiff> = {
   scopes: ['province', 'city', 'county'],
   validate(params, within) {
     movePenalty(params)

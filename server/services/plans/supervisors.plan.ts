@@ -7,8 +7,9 @@ import { solveOffThread } from '../../../solver/index.js'
 import { haversineMetres } from '../../../solver/geo.js'
 import { readStationSupervisors, supervisorFacts, writeStationSupervisors, type StationSupervisor } from '../../repositories/supervision.repository.js'
 import { PlanInfeasible, type PlanStrategy } from './types.js'
+import type { SupervisorPlanDiff } from '../../contract/plan-diffs.js'
 
-export const supervisorsPlan: PlanStrategy<StationSupervisor[]> = {
+export const supervisorsPlan: PlanStrategy<StationSupervisor[], SupervisorPlanDiff> = {
   scopes: ['city', 'county'],
   readState: readStationSupervisors,
   writeState: writeStationSupervisors,

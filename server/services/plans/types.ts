@@ -2,6 +2,7 @@
 import type { Knex } from 'knex'
 import type { z } from 'zod'
 import type { PlanParams as PlanParamsSchema } from '../../contract/requests.js'
+import type { PlanDiff } from '../../contract/plan-diffs.js'
 import type { DivisionLevel } from '../../../geodata/codes.js'
 import type { JobContext } from '../jobs.js'
 
@@ -18,7 +19,7 @@ export interface ComputedPlan<State> {
   target: State
 }
 
-export interface PlanStrategy<State> {
+export interface PlanStrategy<State, Diff extends PlanDiff = PlanDiff> {
   /** Checks the parameters before a job starts (throws BadRequest naming the field). */
   validate?(params: PlanParams, within: string): void
   /** Division levels this kind plans for. */
@@ -29,8 +30,8 @@ export interface PlanStrategy<State> {
   writeState(trx: Knex.Transaction, within: string, state: State): Promise<void>
   /** Runs the solver (its solves stop when `ctx.signal` aborts); throws PlanInfeasible when the rules cannot hold. */
   compute(knex: Knex, within: string, params: PlanParams, ctx: JobContext): Promise<ComputedPlan<State>>
-  /** What changes from `before` to `after`, in the planner's words. */
-  diff(knex: Knex, within: string, before: State, after: State): Promise<Record<string, unknown>>
+  /** What changes from `before` to `after`, in the planner's words (server/contract/plan-diffs.ts). */
+  diff(knex: Knex, within: string, before: State, after: State): Promise<Diff>
 }
 
 /** The input breaks a rule no plan can satisfy; `explanations` say which town, rule and numbers. */

@@ -45,12 +45,9 @@ export const COVERAGE_STATUSES: readonly CoverageStatus[] = ['uncovered', 'far',
 export type { RuleId, RuleViolation as Violation } from '../../../server/services/rules'
 export type { CoverageParams } from '../../../server/services/coverage'
 export type { CoverageReport } from '../../../server/services/coverage.service'
-import type { CoverageReport } from '../../../server/services/coverage.service'
 
 export type VillageFeature = Feature<MultiPolygon | null, VillageCoverage>
 
-/** A coverage report without villages, as stored in a plan (plus each village's status). */
-export type CoverageSummary = Omit<CoverageReport, 'villages'> & { villageStatus: Record<string, CoverageStatus> }
 
 export interface StationProps {
   id: string
@@ -119,83 +116,26 @@ export type Supervisors = FeatureCollection<Point, SupervisorProps>
 export type { Job, JobState, JobStep } from '../../../server/contract/jobs'
 
 export type { PlanKindName as PlanKind } from '../../../server/contract/requests'
-import type { PlanKindName as PlanKind } from '../../../server/contract/requests'
-import type { PlanStatus } from '../../../server/contract/job-states'
-export type { PlanStatus }
+export type { PlanStatus } from '../../../server/contract/job-states'
 
 /** Plan parameters as the API accepts them (server/contract/requests.ts). */
 export type PlanParams = import('zod').infer<typeof import('../../../server/contract/requests').PlanParams> & { revertOf?: string }
 
-export interface SolverResult {
-  status: string
-  objective: number | null
-  verified: boolean
-  backend?: string
-  ms?: number
-  gap?: number | null
-  explanations?: { message?: Text }[]
-  [more: string]: unknown
-}
-
-export interface PostPlace {
-  id: string
-  name: string
-  post: 'station' | 'point'
-  townCode: string | null
-  lnglat: [number, number] | null
-}
-export interface WorkerMove {
-  workerId: string
-  name: string
-  from: PostPlace
-  to: PostPlace
-  crossTown: boolean
-  distanceKm: number | null
-}
-export interface StaffDiff {
-  kind: 'staff'
-  summary: { moves: number; crossTownMoves: number; townsChanged: number; pointsChanged: number }
-  towns: { code: string; name: string; villages: number; before: { adminPosts: number; servicePosts: number }; after: { adminPosts: number; servicePosts: number } }[]
-  stations: { id: string; name: string; townCode: string; before: number; after: number }[]
-  points: { id: string; name: string; townCode: string; before: number; after: number }[]
-  moves: WorkerMove[]
-}
-export interface SupervisorsDiff {
-  kind: 'supervisors'
-  summary: { stationsReassigned: number }
-  supervisors: { id: string; name: string; before: { stations: number; distanceKm: number }; after: { stations: number; distanceKm: number } }[]
-  changes: { stationId: string; name: string; from: { id: string; name: string } | null; to: { id: string; name: string } | null }[]
-}
-/** A grid plan's diff: villages that change unit, units added/changed/removed, workers re-posted. */
-export interface GridsDiff {
-  kind: 'grids'
-  summary: { villagesMoved: number; unitsAdded: number; unitsRemoved: number; unitsChanged: number; workersMoved: number }
-  membership: { villageCode: string; from: string | null; to: string | null }[]
-  units: { id: string; townCode: string; change: 'added' | 'removed' | 'changed'; villages: string[]; host: string | null }[]
-  moves: { workerId: string; from: string | null; to: string | null }[]
-}
-export type PlanDiff = StaffDiff | SupervisorsDiff | GridsDiff
-
-export interface PlanSummary {
-  id: string
-  kind: PlanKind
-  within: string
-  status: PlanStatus
-  params: PlanParams
-  createdBy: string
-  createdAt: string
-  dataVersion: number | null
-  result: SolverResult | null
-  error: string | null
-  appliedAt: string | null
-  appliedBy: string | null
-  revertsPlanId: string | null
-}
-
-export interface Plan extends PlanSummary {
-  diff: PlanDiff | null
-  coverage: { before: CoverageSummary; after: CoverageSummary } | null
-}
+// Plans, their results and each kind's diff are the contract's own schemas (type-only).
+type Infer<T extends import('zod').ZodType> = import('zod').infer<T>
+type Responses = typeof import('../../../server/contract/responses')
+export type PlanSummary = Infer<Responses['PlanSummary']>
+export type Plan = Infer<Responses['Plan']>
+export type SolverResult = NonNullable<Plan['result']>
+/** A coverage report without villages, as stored in a plan (plus each village's status). */
+export type CoverageSummary = NonNullable<Plan['coverage']>['before']
+export type {
+  PlanDiff,
+  StaffPlanDiff as StaffDiff,
+  GridPlanDiff as GridsDiff,
+  SupervisorPlanDiff as SupervisorsDiff,
+  WorkerMove,
+} from '../../../server/contract/plan-diffs'
 
 export interface Problem {
   type?: string
