@@ -56,13 +56,14 @@ const editResponses: Record<number, ResponseSpec> = {
   409: problem('a concurrent change removed or altered what the edit refers to'),
 }
 
-const planById = (action: string, summary: string, status: number, more: Record<number, ResponseSpec>): Operation => ({
+const planById = (action: string, summary: string, status: number, more: Record<number, ResponseSpec>, body?: z.ZodType): Operation => ({
   method: 'post',
   path: `/api/plans/{id}/${action}`,
   summary,
-  permission: action === 'apply' ? 'plan:apply' : 'plan:draft',
+  permission: ['apply', 'approve', 'return'].includes(action) ? 'plan:apply' : 'plan:draft',
   params: R.IdParams,
-  responses: { [status]: ok(S.Plan, summary), 400: problem('malformed id'), 404: problem('no such plan in your scope'), ...more },
+  body,
+  responses: { [status]: ok(S.Plan, summary), 400: problem(body ? 'malformed id or body; `field` names it' : 'malformed id'), 404: problem('no such plan in your scope'), ...more },
 })
 
 export const OPERATIONS: Operation[] = [
@@ -154,10 +155,25 @@ export const OPERATIONS: Operation[] = [
     params: R.IdParams,
     responses: { 200: ok(S.Plan), 400: problem('malformed id'), 404: problem('no such plan in your scope') },
   },
-  planById('apply', 'Apply a draft plan in one transaction (roles bureau, admin)', 200, {
-    409: problem('the plan is not a draft, or the data in its scope changed since it was computed (changedCounties, changedTables)'),
+  planById('apply', 'Apply a draft, submitted or approved plan in one transaction (roles bureau, admin)', 200, {
+    409: problem('the plan is already applied, not open, or outdated: the data in its scope changed since it was computed (changedCounties, changedTables)'),
   }),
-  planById('discard', 'Discard a draft or failed plan', 200, { 409: problem('the plan is not a draft') }),
+  planById(
+    'submit',
+    'Submit a draft (or returned) plan for approval, with a note to the approver',
+    200,
+    { 409: problem('the plan is not a draft or returned plan, or it is outdated') },
+    R.SubmitPlanBody,
+  ),
+  planById(
+    'approve',
+    'Approve a submitted plan (roles bureau, admin; not its submitter); apply it afterwards',
+    200,
+    { 409: problem('the plan is not submitted, it is outdated, or you submitted it yourself') },
+    R.ApprovePlanBody,
+  ),
+  planById('return', 'Return a submitted plan to its planner with a comment (roles bureau, admin)', 200, { 409: problem('the plan is not submitted') }, R.ReturnPlanBody),
+  planById('discard', 'Discard an open (draft, submitted, approved, returned, outdated) or failed plan', 200, { 409: problem('the plan is applied, discarded, cancelled or computing') }),
   planById('revert', 'A new draft plan restoring the state from before an applied plan', 201, { 409: problem('the plan is not applied') }),
   {
     method: 'get',

@@ -58,6 +58,13 @@ export const PlanParams = z
 
 export const CreatePlanBody = z.object({ kind: z.enum(PLAN_KINDS), within: DivisionCode, params: PlanParams.optional() }).strict()
 
+/** POST /api/plans/:id/submit: the planner's note to the approver. */
+export const SubmitPlanBody = z.object({ note: z.string().trim().max(2000).optional() }).strict()
+/** POST /api/plans/:id/return: why the plan goes back to its planner. */
+export const ReturnPlanBody = z.object({ comment: z.string().trim().min(1, 'say why the plan is returned').max(2000) }).strict()
+/** POST /api/plans/:id/approve: no fields. */
+export const ApprovePlanBody = z.object({}).strict()
+
 export const MoveWorkerBody = z.object({ to: EntityId }).strict()
 export const VillageGridUnitBody = z.object({ gridUnitId: EntityId.nullable() }).strict()
 export const ServicePointHostBody = z.object({ villageCode: VillageCode }).strict()

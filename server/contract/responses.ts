@@ -257,6 +257,20 @@ export const PlanSummary = z
     appliedAt: z.string().nullable(),
     appliedBy: z.string().nullable(),
     revertsPlanId: z.string().nullable(),
+    /** The approval: who submitted it with what note, who decided and what they said. */
+    review: z
+      .object({
+        submittedBy: z.string(),
+        submittedAt: z.string(),
+        note: z.string().nullable(),
+        decision: z.enum(['approved', 'returned']).nullable(),
+        decidedBy: z.string().nullable(),
+        decidedAt: z.string().nullable(),
+        comment: z.string().nullable(),
+      })
+      .nullable(),
+    /** Name of the division the plan is for. */
+    withinName: z.string().nullable(),
   })
   .loose()
 
@@ -265,7 +279,16 @@ export const Plan = PlanSummary.extend({
   coverage: z.object({ before: PlanCoverage, after: PlanCoverage }).nullable(),
 })
 
-export const PlanList = z.object({ plans: z.array(PlanSummary) })
+/** A history row: the plan without its diff and coverage, with its key numbers. */
+export const PlanListItem = PlanSummary.extend({
+  figures: z.object({
+    /** The diff's summary counts (per kind, see plan-diffs.ts). */
+    summary: z.record(z.string(), z.number()).nullable(),
+    before: PlanCoverage.shape.total.nullable(),
+    after: PlanCoverage.shape.total.nullable(),
+  }),
+})
+export const PlanList = z.object({ plans: z.array(PlanListItem) })
 
 export const EditResult = z.object({ dataVersion: z.number().int(), warnings: RuleCheck.shape.violations })
 

@@ -1,12 +1,26 @@
 import { Router } from 'express'
 import type { Knex } from 'knex'
-import { CreatePlanBody, IdParams, WithinQuery } from '../contract/requests.js'
+import { ApprovePlanBody, CreatePlanBody, IdParams, ReturnPlanBody, SubmitPlanBody, WithinQuery } from '../contract/requests.js'
 import { userWith } from '../http/session.js'
 import { parseInput } from '../http/validate.js'
 import type { JobQueue } from '../services/jobs.js'
-import { applyPlan, cancelJob, createPlan, discardPlan, getJob, getPlan, jobView, listPlans, planView, revertPlan } from '../services/plans.service.js'
+import {
+  applyPlan,
+  approvePlan,
+  cancelJob,
+  createPlan,
+  discardPlan,
+  getJob,
+  getPlan,
+  jobView,
+  listPlans,
+  planView,
+  returnPlan,
+  revertPlan,
+  submitPlan,
+} from '../services/plans.service.js'
 
-/** Plans and their jobs: create, read, list, apply, discard, revert; cancel a job. */
+/** Plans and their jobs: create, read, list, submit, approve, return, apply, discard, revert; cancel a job. */
 export function planRoutes(knex: Knex, jobs: JobQueue): Router {
   const router = Router()
   router.post('/api/plans', async (req, res) => {
@@ -23,22 +37,40 @@ export function planRoutes(knex: Knex, jobs: JobQueue): Router {
   router.get('/api/plans/:id', async (req, res) => {
     const user = userWith(res, 'read')
     const { id } = parseInput(IdParams, req.params, 'path')
-    res.json(planView(await getPlan(knex, user, id)))
+    res.json(await planView(knex, await getPlan(knex, user, id)))
   })
   router.post('/api/plans/:id/apply', async (req, res) => {
     const user = userWith(res, 'plan:apply')
     const { id } = parseInput(IdParams, req.params, 'path')
-    res.json(planView(await applyPlan(knex, user, id)))
+    res.json(await planView(knex, await applyPlan(knex, user, id)))
+  })
+  router.post('/api/plans/:id/submit', async (req, res) => {
+    const user = userWith(res, 'plan:draft')
+    const { id } = parseInput(IdParams, req.params, 'path')
+    const { note } = parseInput(SubmitPlanBody, req.body ?? {}, 'body')
+    res.json(await planView(knex, await submitPlan(knex, user, id, note)))
+  })
+  router.post('/api/plans/:id/approve', async (req, res) => {
+    const user = userWith(res, 'plan:apply')
+    const { id } = parseInput(IdParams, req.params, 'path')
+    parseInput(ApprovePlanBody, req.body ?? {}, 'body')
+    res.json(await planView(knex, await approvePlan(knex, user, id)))
+  })
+  router.post('/api/plans/:id/return', async (req, res) => {
+    const user = userWith(res, 'plan:apply')
+    const { id } = parseInput(IdParams, req.params, 'path')
+    const { comment } = parseInput(ReturnPlanBody, req.body ?? {}, 'body')
+    res.json(await planView(knex, await returnPlan(knex, user, id, comment)))
   })
   router.post('/api/plans/:id/discard', async (req, res) => {
     const user = userWith(res, 'plan:draft')
     const { id } = parseInput(IdParams, req.params, 'path')
-    res.json(planView(await discardPlan(knex, user, id)))
+    res.json(await planView(knex, await discardPlan(knex, user, id)))
   })
   router.post('/api/plans/:id/revert', async (req, res) => {
     const user = userWith(res, 'plan:draft')
     const { id } = parseInput(IdParams, req.params, 'path')
-    res.status(201).json(planView(await revertPlan(knex, user, id)))
+    res.status(201).json(await planView(knex, await revertPlan(knex, user, id)))
   })
   router.get('/api/jobs/:id', async (req, res) => {
     const user = userWith(res, 'read')

@@ -8,6 +8,7 @@ import type { Knex } from 'knex'
 import { levelName } from '../../geodata/codes.js'
 import type { SessionUser } from '../auth/roles.js'
 import { PLAN_DEFAULTS } from '../contract/defaults.js'
+import { OPEN_PLAN_STATUSES, type PlanStatus } from '../contract/job-states.js'
 import { PLAN_KINDS, type PlanKindName } from '../contract/requests.js'
 import { BadRequest, Conflict, NotFound } from '../errors.js'
 import { audit } from '../repositories/audit.repository.js'
@@ -172,7 +173,102 @@ export function jobView(job: Awaited<ReturnType<typeof getJob>>) {
 
 export async function listPlans(knex: Knex, user: SessionUser, within: string) {
   await requireDivision(knex, within, user.scope)
-  return plans.listPlans(knex, within)
+  const [rows, current] = await Promise.all([plans.listPlans(knex, within), countyVersions(knex, within)])
+  return rows.map((p) => ({ ...p, status: displayStatus(p, current) }))
+}
+
+const isOpen = (status: string) => (OPEN_PLAN_STATUSES as readonly string[]).includes(status)
+
+/**
+ * What a plan's status reads as: an open plan whose counties changed since it was computed
+ * is `outdated` (it can only be discarded, or computed anew).
+ */
+function displayStatus(plan: Pick<PlanRow, 'status' | 'countyVersions'>, current: Record<string, number>): PlanStatus {
+  if (!isOpen(plan.status)) return plan.status
+  const recorded = plan.countyVersions
+  const changed = !recorded || Object.entries(recorded).some(([county, version]) => current[county] !== version)
+  return changed ? 'outdated' : plan.status
+}
+
+/** The plan as the API shows it: without the raw states, with its status read against today's data. */
+export async function planView(knex: Knex, plan: PlanRow) {
+  const { targetState: _t, beforeState: _b, inputTables: _i, countyVersions: _c, ...view } = plan
+  return { ...view, status: displayStatus(plan, isOpen(plan.status) ? await countyVersions(knex, plan.within) : {}) }
+}
+
+/** A plan's state names the refusal in words a planner reads (already applied, outdated, ...). */
+function refuse(plan: PlanRow, action: string, allowed: readonly string[]): never {
+  const id = plan.id
+  if (plan.status === 'applied') {
+    throw new Conflict(`plan ${id} has already been applied (by ${plan.appliedBy} at ${plan.appliedAt})`, { planStatus: 'applied', appliedBy: plan.appliedBy, appliedAt: plan.appliedAt })
+  }
+  throw new Conflict(`plan ${id} is ${plan.status}; only a ${allowed.join(' or ')} plan can be ${action}`, { planStatus: plan.status })
+}
+
+/**
+ * One approval step on a plan, in a transaction: checks its state (and that its counties are
+ * unchanged where `fresh`), writes the new status and review fields, and audits it.
+ */
+async function reviewStep(
+  knex: Knex,
+  user: SessionUser,
+  id: string,
+  step: { action: 'submit' | 'approve' | 'return'; from: readonly string[]; to: PlanRow['status']; fresh: boolean; review: (plan: PlanRow, now: string) => Partial<NonNullable<PlanRow['review']>>; check?: (plan: PlanRow) => void },
+): Promise<PlanRow> {
+  await knex.transaction(async (trx) => {
+    const scoped = await plans.findPlan(trx, id, user.scope)
+    if (!scoped) throw new NotFound(`plan ${id} does not exist${scopeNote(user.scope)}`)
+    const versions = await lockCounties(trx, scoped.within)
+    const plan = (await plans.findPlan(trx, id, user.scope, { forUpdate: true }))!
+    const past = { submit: 'submitted', approve: 'approved', return: 'returned' }[step.action]
+    if (!step.from.includes(plan.status)) refuse(plan, past, step.from)
+    if (step.fresh && displayStatus(plan, versions) === 'outdated') {
+      throw new Conflict(`plan ${id} is outdated: the data of ${plan.within} changed since it was computed; compute a new plan`, { planStatus: 'outdated' })
+    }
+    step.check?.(plan)
+    const now = new Date().toISOString()
+    const review = step.review(plan, now)
+    await plans.updatePlan(trx, id, { status: step.to, review })
+    await audit(trx, { actor: user.username, action: `plan.${step.action}`, entity: 'plan', entityId: id, scope: plan.within, details: { kind: plan.kind, ...review } })
+  })
+  return getPlan(knex, user, id)
+}
+
+/** Submits a draft (or returned) plan for approval; the note goes to the approver. */
+export function submitPlan(knex: Knex, user: SessionUser, id: string, note?: string): Promise<PlanRow> {
+  return reviewStep(knex, user, id, {
+    action: 'submit',
+    from: ['draft', 'returned'],
+    to: 'submitted',
+    fresh: true,
+    // A new submission starts a new round: the last decision is cleared.
+    review: (_plan, now) => ({ submittedBy: user.username, submittedAt: now, note: note || null, decision: null, decidedBy: null, decidedAt: null, comment: null }),
+  })
+}
+
+/** Approves a submitted plan (someone other than its submitter); applying it is the next step. */
+export function approvePlan(knex: Knex, user: SessionUser, id: string): Promise<PlanRow> {
+  return reviewStep(knex, user, id, {
+    action: 'approve',
+    from: ['submitted'],
+    to: 'approved',
+    fresh: true,
+    check: (plan) => {
+      if (plan.review?.submittedBy === user.username) throw new Conflict(`plan ${id} was submitted by you; another bureau user approves it`, { planStatus: plan.status })
+    },
+    review: (_plan, now) => ({ decision: 'approved', decidedBy: user.username, decidedAt: now, comment: null }),
+  })
+}
+
+/** Returns a submitted (or approved, not yet applied) plan to its planner with a comment. */
+export function returnPlan(knex: Knex, user: SessionUser, id: string, comment: string): Promise<PlanRow> {
+  return reviewStep(knex, user, id, {
+    action: 'return',
+    from: ['submitted', 'approved'],
+    to: 'returned',
+    fresh: false,
+    review: (_plan, now) => ({ decision: 'returned', decidedBy: user.username, decidedAt: now, comment }),
+  })
 }
 
 export interface ApplyHooks {
@@ -181,7 +277,7 @@ export interface ApplyHooks {
 }
 
 /**
- * Applies a draft plan in one transaction: locks the plan's counties, checks that none of
+ * Applies a draft, submitted or approved plan in one transaction: locks the plan's counties, checks that none of
  * them changed since the plan was computed (else 409 saying which counties and tables),
  * saves the state before for a revert, writes the target and writes an audit record (the
  * database bumps the counties' versions).
@@ -192,7 +288,7 @@ export async function applyPlan(knex: Knex, user: SessionUser, id: string, hooks
     if (!scoped) throw new NotFound(`plan ${id} does not exist${scopeNote(user.scope)}`)
     const versions = await lockCounties(trx, scoped.within)
     const plan = (await plans.findPlan(trx, id, user.scope, { forUpdate: true }))!
-    if (plan.status !== 'draft') throw new Conflict(`plan ${id} is ${plan.status}; only a draft plan can be applied`, { planStatus: plan.status })
+    if (!['draft', 'submitted', 'approved'].includes(plan.status)) refuse(plan, 'applied', ['draft', 'submitted', 'approved'])
     const kind = kindOf(plan.kind)
     await checkUnchanged(trx, plan, versions)
     const before = await kind.readState(trx, plan.within)
@@ -230,12 +326,12 @@ async function checkUnchanged(trx: Knex.Transaction, plan: PlanRow, versions: Re
   })
 }
 
-/** Discards a draft plan. */
+/** Discards an open or failed plan. */
 export async function discardPlan(knex: Knex, user: SessionUser, id: string): Promise<PlanRow> {
   await knex.transaction(async (trx) => {
     const plan = await plans.findPlan(trx, id, user.scope, { forUpdate: true })
-    if (!plan) throw new NotFound(`plan ${id} does not exist`)
-    if (plan.status !== 'draft' && plan.status !== 'failed') throw new Conflict(`plan ${id} is ${plan.status}; only a draft or failed plan can be discarded`)
+    if (!plan) throw new NotFound(`plan ${id} does not exist${scopeNote(user.scope)}`)
+    if (!isOpen(plan.status) && plan.status !== 'failed') refuse(plan, 'discarded', [...OPEN_PLAN_STATUSES, 'failed'])
     await plans.updatePlan(trx, id, { status: 'discarded' })
     await audit(trx, { actor: user.username, action: 'plan.discard', entity: 'plan', entityId: id, scope: plan.within })
   })
@@ -278,8 +374,3 @@ export async function revertPlan(knex: Knex, user: SessionUser, id: string): Pro
   return getPlan(knex, user, newId)
 }
 
-/** The plan as the API shows it (without the raw states). */
-export function planView(plan: PlanRow) {
-  const { targetState: _t, beforeState: _b, inputTables: _i, countyVersions: _c, ...view } = plan
-  return view
-}

@@ -11,6 +11,7 @@
  *   file took 5-6 s here; a schema takes 0.2-0.4 s.)
  * test/db/setup.ts (vitest `setupFiles`) drops each file's database after the file.
  */
+import type { JobQueue } from '../../server/services/jobs.js'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
@@ -147,13 +148,19 @@ export async function loadDataset(db: Database, data: Dataset): Promise<void> {
 }
 
 /** Starts the app on a free port; returns its base URL and a stop function. */
-export async function startApp(db: Database, opts: Partial<AppOptions> = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startApp(db: Database, opts: Partial<AppOptions> = {}): Promise<{ url: string; jobs: JobQueue; stop: () => Promise<void> }> {
   const app = createApp(db, { ...opts, serveWeb: opts.serveWeb ?? false })
+  const jobs: JobQueue = app.locals.jobs
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
   })
   const { port } = server.address() as AddressInfo
-  return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((r) => server.close(() => r())) }
+  // Stopping waits for the app's running jobs first (a job outliving its test file fails the next).
+  const stop = async () => {
+    await jobs.idle()
+    await new Promise<void>((r) => server.close(() => r()))
+  }
+  return { url: `http://127.0.0.1:${port}`, jobs, stop }
 }
 
 export interface Reply {

@@ -5,39 +5,26 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/connection.js'
-import type { JobQueue } from '../../server/services/jobs.js'
 import { applyPlan } from '../../server/services/plans.service.js'
 import { tableHashes } from '../../server/repositories/dataset.repository.js'
 import { faultyDataset } from '../fixtures/faulty-dataset.js'
 import * as S from '../../server/contract/responses.js'
-import { call, get, loadDataset, signIn, testDb, type Reply } from './harness.js'
-import { createApp } from '../../server/app.js'
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
+import { call, get, loadDataset, signIn, startApp, testDb, type Reply } from './harness.js'
 
 let db: Database
 let url: string
-let server: Server
-let jobs: JobQueue
+let stop: () => Promise<void>
 let planner: string
 let bureau: string
 
 beforeAll(async () => {
   db = await testDb()
   await loadDataset(db, faultyDataset())
-  const app = createApp(db, { serveWeb: false })
-  jobs = app.locals.jobs
-  server = await new Promise((r) => {
-    const s = app.listen(0, '127.0.0.1', () => r(s))
-  })
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  ;({ url, stop } = await startApp(db))
   planner = await signIn(db, url, 'plan-planner', 'planner', '990101')
   bureau = await signIn(db, url, 'plan-bureau', 'bureau', '990101')
 })
-afterAll(async () => {
-  await jobs?.idle()
-  await new Promise((r) => server?.close(r))
-})
+afterAll(() => stop?.())
 
 /** Creates a plan and waits for its job; returns the plan. */
 async function computePlan(cookie: string, body: unknown): Promise<Reply['body']> {
