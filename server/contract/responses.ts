@@ -194,7 +194,10 @@ export const Coverage = z.object({
   within: z.string(),
   name: z.string(),
   params: z.object({ distanceKm: z.number(), overloadFactor: z.number(), weights: z.record(z.string(), z.number()) }),
+  /** The median `overloaded` is judged against, when the scope lies in one county (null above). */
   medianDemandPerWorker: z.number().nullable(),
+  /** Per county of the scope: its median demand per worker over its grid units and the `overloaded` threshold. */
+  overload: z.array(z.object({ county: z.string(), median: z.number().nullable(), threshold: z.number().nullable() })),
   total: AreaCoverage,
   counties: z.array(AreaCoverage),
   towns: z.array(AreaCoverage),

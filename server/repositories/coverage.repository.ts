@@ -33,8 +33,11 @@ export interface TownPostsRow {
   servicePosts: number
 }
 
-/** The coverage facts of every village within the scope, optionally with geometry. */
-export async function villageCoverageFacts(knex: Knex, scope: string, withGeometry: boolean): Promise<VillageCoverageRow[]> {
+/**
+ * The coverage facts of every village within the scope, with geometry for the villages
+ * within `geometryWithin` (none when null).
+ */
+export async function villageCoverageFacts(knex: Knex, scope: string, geometryWithin: string | null): Promise<VillageCoverageRow[]> {
   const groups = SPECIAL_GROUPS.map((g) => `coalesce(g.${g}, 0)::int as "${g}"`).join(', ')
   const { rows } = await knex.raw(
     `with unit_workers as (
@@ -46,7 +49,7 @@ export async function villageCoverageFacts(knex: Knex, scope: string, withGeomet
             m.grid_unit_id as "gridUnitId", sp.id as "servicePointId", sp.name as "servicePointName",
             case when sp.id is null then null else ST_DistanceSphere(v.inner_point, sp.geom) end as "distanceM",
             coalesce(uw.n, 0) as "unitWorkers"
-            ${withGeometry ? ', ST_AsGeoJSON(v.geom, 6) as geometry' : ''}
+            ${geometryWithin === null ? '' : ', case when v.code like :geometryLike then ST_AsGeoJSON(v.geom, 6) end as geometry'}
        from divisions v
        left join village_special_groups g on g.village_code = v.code
        left join grid_unit_villages m on m.village_code = v.code
@@ -57,12 +60,12 @@ export async function villageCoverageFacts(knex: Knex, scope: string, withGeomet
           order by p.geom <-> v.geom, p.id limit 1) sp on true
       where v.level = 'village' and v.code like :like
       order by v.code`,
-    { like: under(scope) },
+    { like: under(scope), ...(geometryWithin === null ? {} : { geometryLike: under(geometryWithin) }) },
   )
   return (rows as (VillageCoverageRow & { geometry?: MultiPolygon | string })[]).map((r) => ({
     ...r,
     distanceM: r.distanceM === null ? null : Number(r.distanceM),
-    geometry: typeof r.geometry === 'string' ? (JSON.parse(r.geometry) as MultiPolygon) : r.geometry,
+    geometry: typeof r.geometry === 'string' ? (JSON.parse(r.geometry) as MultiPolygon) : (r.geometry ?? undefined),
   }))
 }
 

@@ -8,6 +8,7 @@ import { computeCoverage, COVERAGE_DEFAULTS, type AreaCoverage, type CoveragePar
 import { requireDivision } from './divisions.service.js'
 import { evaluateRules, type RuleViolation } from './rules.js'
 import { inParallel } from '../repositories/parallel.js'
+import { CODE_LENGTH, countyOf } from '../../geodata/codes.js'
 import type { CachedJson, VersionedCache } from './versioned.cache.js'
 
 export interface CoverageOptions {
@@ -23,6 +24,7 @@ export interface CoverageReport {
   name: string
   params: CoverageParams
   medianDemandPerWorker: number | null
+  overload: CoverageResult['overload']
   total: AreaCoverage
   counties: AreaCoverage[]
   towns: AreaCoverage[]
@@ -39,19 +41,22 @@ export async function coverageOf(knex: Knex, within: string, scope: string, opts
     weights: { ...DEFAULT_DEMAND_WEIGHTS, ...opts.weights },
   }
   const withGeometry = opts.geometry ?? true
+  // A town's villages are judged against its county's grid units (server/services/coverage.ts).
+  const reference = within.length > CODE_LENGTH.county ? countyOf(within)! : within
   const [rows, towns, counties, facts] = await inParallel(knex, [
-    () => villageCoverageFacts(knex, within, withGeometry),
+    () => villageCoverageFacts(knex, reference, withGeometry ? within : null),
     () => townPosts(knex, within),
     () => countyNames(knex, within),
     () => ruleFacts(knex, within),
   ])
   const result: CoverageResult = computeCoverage(rows, towns, counties, division, params)
-  const geometryOf = new Map(rows.map((r) => [r.code, r.geometry ?? null]))
+  const geometryOf = new Map(rows.flatMap((r) => (r.geometry ? [[r.code, r.geometry] as const] : [])))
   return {
     within,
     name: division.name,
     params,
     medianDemandPerWorker: result.medianDemandPerWorker,
+    overload: result.overload,
     total: result.total,
     counties: result.counties,
     towns: result.towns,

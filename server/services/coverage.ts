@@ -7,18 +7,21 @@
  *    ("不漏一户一人", Shaoguan plan §2(1));
  *  - `far`: the straight-line distance to its service point exceeds `distanceKm`;
  *  - `overloaded`: its grid unit's weighted demand per service worker exceeds
- *    `overloadFactor` × the median over the grid units of the scope;
+ *    `overloadFactor` × the median over the grid units of its county. The reference is the
+ *    county whatever the view (a town, a county, a city, the province), so a village's status
+ *    never depends on the zoom: the county is the bureau that staffs the towns, and its
+ *    towns are compared with each other;
  *  - `ok`.
  * A village may be both far and overloaded: `flags` lists every condition.
  */
 import { DEFAULT_DEMAND_WEIGHTS, SPECIAL_GROUPS, STATION_ADMIN_POSTS_MIN, TOWN_SERVICE_POSTS_PER_VILLAGE, weightedDemand } from '../../solver/policy.js'
 import type { TownPostsRow, VillageCoverageRow } from '../repositories/coverage.repository.js'
-import { countyOf } from '../../geodata/codes.js'
+import { countyOf, isWithin } from '../../geodata/codes.js'
 
 export const COVERAGE_DEFAULTS = {
   /** A village farther than this from its service point is `far` (straight line, km). */
   distanceKm: 5,
-  /** A grid unit above this multiple of the scope's median demand per worker is `overloaded`. */
+  /** A grid unit above this multiple of its county's median demand per worker is `overloaded`. */
   overloadFactor: 1.3,
 } as const
 
@@ -81,8 +84,13 @@ export interface AreaCoverage {
 
 export interface CoverageResult {
   params: CoverageParams
-  /** The scope's median demand per worker over grid units, the base of `overloaded`. */
+  /**
+   * The median demand per worker that `overloaded` is judged against when the scope lies in
+   * one county (that county's, over all its grid units); null above a county (see `overload`).
+   */
   medianDemandPerWorker: number | null
+  /** Per county of the scope: the median over its grid units and the `overloaded` threshold. */
+  overload: Array<{ county: string; median: number | null; threshold: number | null }>
   villages: VillageCoverage[]
   towns: AreaCoverage[]
   counties: AreaCoverage[]
@@ -124,7 +132,11 @@ function spread(values: number[]): Spread {
   }
 }
 
-/** Computes the coverage of every village and the summaries. */
+/**
+ * Computes the coverage of every village of `scope` and the summaries. `rows` hold every
+ * village of the counties the scope lies in (a town's coverage needs its county's units for
+ * the median); only the villages within the scope are reported.
+ */
 export function computeCoverage(
   rows: VillageCoverageRow[],
   towns: TownPostsRow[],
@@ -136,26 +148,37 @@ export function computeCoverage(
   const demandOf = new Map(rows.map((r) => [r.code, weightedDemand(r.population, r, params.weights)]))
   const unitDemand = new Map<string, number>()
   const unitWorkers = new Map<string, number>()
+  const unitCounty = new Map<string, string>()
   for (const r of rows) {
     if (!r.gridUnitId) continue
     unitDemand.set(r.gridUnitId, (unitDemand.get(r.gridUnitId) ?? 0) + demandOf.get(r.code)!)
     unitWorkers.set(r.gridUnitId, r.unitWorkers)
+    unitCounty.set(r.gridUnitId, countyOf(r.code)!)
   }
   const unitLoad = new Map<string, number>()
+  const countyLoads = new Map<string, number[]>()
   for (const [unit, demand] of unitDemand) {
     const workers = unitWorkers.get(unit) ?? 0
-    if (workers > 0) unitLoad.set(unit, demand / workers)
+    if (workers === 0) continue
+    unitLoad.set(unit, demand / workers)
+    const county = unitCounty.get(unit)!
+    if (!countyLoads.has(county)) countyLoads.set(county, [])
+    countyLoads.get(county)!.push(demand / workers)
   }
-  const medianLoad = median([...unitLoad.values()])
-  const overloadAbove = medianLoad === null ? Infinity : params.overloadFactor * medianLoad
+  const countyMedian = new Map([...countyLoads].map(([county, loads]) => [county, median(loads)]))
+  const overloadAbove = (county: string) => {
+    const m = countyMedian.get(county)
+    return m === undefined || m === null ? Infinity : params.overloadFactor * m
+  }
+  const inScope = scope.code.length ? rows.filter((r) => isWithin(r.code, scope.code)) : rows
 
-  const villages: VillageCoverage[] = rows.map((r) => {
+  const villages: VillageCoverage[] = inScope.map((r) => {
     const load = r.gridUnitId ? (unitLoad.get(r.gridUnitId) ?? null) : null
     const distanceKm = r.distanceM === null ? null : r.distanceM / 1000
     const flags: CoverageStatus[] = []
     if (!r.gridUnitId || !r.servicePointId || r.unitWorkers === 0) flags.push('uncovered')
     if (distanceKm !== null && distanceKm > params.distanceKm) flags.push('far')
-    if (load !== null && load > overloadAbove) flags.push('overloaded')
+    if (load !== null && load > overloadAbove(countyOf(r.code)!)) flags.push('overloaded')
     return {
       code: r.code,
       name: r.name,
@@ -212,12 +235,18 @@ export function computeCoverage(
   }
   const townSummaries = towns.map((t) => summarise(t.code, t.name, villagesOfTown.get(t.code) ?? [], [t]))
   const countyCodes = [...new Set(towns.map((t) => t.countyCode))].sort()
+  const oneCounty = countyOf(scope.code)
+  const referenceMedian = oneCounty ? (countyMedian.get(oneCounty) ?? null) : null
   const countySummaries = countyCodes.map((c) =>
     summarise(c, countyNames.get(c) ?? c, villagesOfCounty.get(c) ?? [], towns.filter((t) => t.countyCode === c)),
   )
   return {
     params,
-    medianDemandPerWorker: medianLoad === null ? null : round(medianLoad),
+    medianDemandPerWorker: referenceMedian === null ? null : round(referenceMedian),
+    overload: countyCodes.map((county) => {
+      const m = countyMedian.get(county) ?? null
+      return { county, median: m === null ? null : round(m), threshold: m === null ? null : round(params.overloadFactor * m) }
+    }),
     villages,
     towns: townSummaries,
     counties: countySummaries,

@@ -77,8 +77,9 @@ describe('coverage', () => {
     expect(res.status).toBe(200)
     const byCode = Object.fromEntries(res.body.villages.features.map((f: { properties: { code: string } }) => [f.properties.code, f.properties]))
     expect(res.body.villages.features[0].geometry).toBeNull()
-    // Within town 2 alone: units 2140 and 4800, median 3470, overloaded above 3817.
-    expect(res.body.medianDemandPerWorker).toBe(3470)
+    // Judged against the county's units (median 2140, overloaded above 2354), not town 2's alone (median 3470).
+    expect(res.body.medianDemandPerWorker).toBe(2140)
+    expect(res.body.overload).toEqual([{ county: '990101', median: 2140, threshold: 2354 }])
     expect(byCode['990101002001'].flags).toEqual(['ok'])
     expect(byCode['990101002002'].flags).toEqual(['far'])
     expect(byCode['990101002003'].flags).toEqual(['overloaded'])
@@ -89,6 +90,26 @@ describe('coverage', () => {
       specialGroupReachedPct: 42,
       demandPerWorker: { units: 2, median: 3470, max: 4800, maxOverMedian: 1.383, gini: 0.1916 },
     })
+  })
+
+  it("a village's status does not depend on the view: town, county and city agree", async () => {
+    const statuses = async (within: string) => {
+      // At 1.5 × the median, town 2 alone (median 3470) would call none of its units overloaded.
+      const res = await get(app.url, `/api/coverage?within=${within}&geometry=false&overloadFactor=1.5`, cookie)
+      expect(res.status).toBe(200)
+      return Object.fromEntries(res.body.villages.features.map((f: { properties: { code: string; flags: string[] } }) => [f.properties.code, f.properties.flags.join()]))
+    }
+    const [town, county, city] = await Promise.all([statuses('990101002'), statuses('990101'), statuses('9901')])
+    expect(Object.keys(town)).toHaveLength(4)
+    for (const [code, flags] of Object.entries(town)) {
+      expect(county[code], code).toBe(flags)
+      expect(city[code], code).toBe(flags)
+    }
+    // In the town view as in the county view, town 2's 4800-units are overloaded (2140 × 1.5 = 3210).
+    expect(town['990101002004']).toBe('overloaded')
+    const res = await get(app.url, '/api/coverage?within=9901&geometry=false', cookie)
+    expect(res.body.medianDemandPerWorker).toBeNull()
+    expect(res.body.overload).toEqual([{ county: '990101', median: 2140, threshold: 2782 }])
   })
 
   it('rejects bad thresholds naming the field, and unknown parameters', async () => {
