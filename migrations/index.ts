@@ -17,6 +17,7 @@ import * as auditSessions from './20261201_0010_audit_sessions.js'
 import * as jobCancelSteps from './20261201_0011_job_cancel_steps.js'
 import * as provincePlans from './20261201_0012_province_plans.js'
 import * as planReview from './20261201_0015_plan_review.js'
+import * as geometryVersions from './20261201_0016_geometry_versions.js'
 
 type Migration = { name: string; up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> }
 
@@ -35,6 +36,7 @@ export const migrations: Migration[] = [
   { name: '20261201_0011_job_cancel_steps', ...jobCancelSteps },
   { name: '20261201_0012_province_plans', ...provincePlans },
   { name: '20261201_0015_plan_review', ...planReview },
+  { name: '20261201_0016_geometry_versions', ...geometryVersions },
 ]
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --province] [--skip-solver] [--skip-load] [--only health|load|province] [--solver-args "..."]
+ * npm run bench [-- --province] [--skip-solver] [--skip-load] [--only health|load|province|tiles] [--solver-args "..."]
  *
  * Prints the machine (cores, memory), then for the embedded database and, when
  * DATABASE_URL is set, for PostgreSQL + PostGIS: open + migrate, seeding Shaoguan
@@ -9,7 +9,9 @@
  * connections on the main reads, scripts/load.ts). With --province it also seeds all of
  * Guangdong (26,842 villages): coverage of the province computed and cached, what a county
  * edit leaves cached, and on PostgreSQL a staff plan of the province and its apply (with the
- * number of SQL statements it sent). `--only health|load|province` runs just that part
+ * number of SQL statements it sent). Villages vector tiles at zooms 6-14: p50/p95 of the
+ * endpoint beside the raw query of the same tiles (scripts/bench-tiles.ts; target ≤ 1.2 ×).
+ * `--only health|load|province|tiles` runs just that part
  * (after seeding Shaoguan) and skips the browser and solver benchmarks.
  * Then the first map paint and hover frame time in headless Chromium, and the solver
  * benchmarks (npm run bench:solver). DATABASE_URL's database must have
@@ -33,6 +35,7 @@ import { solverPool } from '../solver/index.js'
 import { benchMap } from '../test/e2e/bench-map.js'
 import { chromiumPath } from '../test/e2e/browser.js'
 import { loadTest } from './load.js'
+import { benchTiles } from './bench-tiles.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -86,6 +89,24 @@ async function listen(db: Database, jobs?: InProcessJobQueue): Promise<{ server:
     const s = app.listen(0, '127.0.0.1', () => r(s))
   })
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+
+/** Villages tiles of Shaoguan per zoom: the endpoint beside the raw query (target ≤ 1.2 ×). */
+async function timeTiles(db: Database, label: string) {
+  const { server, base } = await listen(db)
+  await ensureBenchUser(db)
+  const cookie = await benchLogin(base)
+  const raw = db.kind === 'postgres' ? 'raw ST_AsMVT' : 'raw clip query (no ST_AsMVT)'
+  for (const f of await benchTiles(db.knex, db.kind, base, cookie)) {
+    const ratio = f.endpoint.p50 / f.raw.p50
+    record(
+      label,
+      `GET /tiles/villages/${f.z}/x/y.mvt`,
+      `${f.tiles} tiles, ${f.kib.toFixed(1)} KiB avg`,
+      `p50 ${f.endpoint.p50.toFixed(1)} / p95 ${f.endpoint.p95.toFixed(1)} ms; ${raw} p50 ${f.raw.p50.toFixed(1)} / p95 ${f.raw.p95.toFixed(1)} ms; ${ratio.toFixed(2)}× (target ≤ 1.2)`,
+    )
+  }
+  await new Promise((r) => server.close(r))
 }
 
 async function timeApi(db: Database, label: string) {
@@ -275,6 +296,7 @@ async function benchDatabase(databaseUrl: string | null) {
     await timeApi(db, label)
     await timePlans(db, label)
   }
+  if (!only || only === 'tiles') await timeTiles(db, label)
   if (!only || only === 'health') await timeHealthDuringPlan(db, label)
   if (databaseUrl && ((!only && !args['skip-load']) || only === 'load')) await timeLoad(db, databaseUrl)
   if ((!only && args.province) || only === 'province') {

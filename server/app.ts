@@ -21,6 +21,8 @@ import { divisionRoutes } from './routes/divisions.js'
 import { healthRoutes } from './routes/health.js'
 import { networkRoutes } from './routes/network.js'
 import { ruleRoutes } from './routes/rules.js'
+import { tileRoutes } from './routes/tiles.js'
+import type { TileEncoder } from './services/tiles.service.js'
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist')
 
@@ -35,6 +37,8 @@ export interface AppOptions {
   clientThrottle?: ThrottlePolicy
   /** Failed sign-ins per account before it is locked, and the first lock (tests lengthen it). */
   accountThrottle?: ThrottlePolicy
+  /** Who encodes vector tiles: `postgis` (ST_AsMVT; the default on PostgreSQL) or `js` (the only one on the embedded database). */
+  tileEncoder?: TileEncoder
 }
 
 /**
@@ -73,6 +77,10 @@ export function createApp(db: Database, opts: AppOptions = {}): Express {
   app.use(editRoutes(db.knex))
   app.use(auditRoutes(db.knex))
   app.use('/api', notFoundHandler)
+  // Tiles: the same session guard as /api (one middleware: tokens will join it there).
+  app.use('/tiles', requireSession(db.knex))
+  app.use(tileRoutes(db.knex, tileEncoderFor(db, opts.tileEncoder)))
+  app.use('/tiles', notFoundHandler)
 
   if (opts.serveWeb !== false && fs.existsSync(path.join(webDist, 'index.html'))) {
     app.use(express.static(webDist, { index: 'index.html', maxAge: '1h' }))
@@ -81,4 +89,10 @@ export function createApp(db: Database, opts: AppOptions = {}): Express {
   }
   app.use(errorHandler)
   return app
+}
+
+/** The configured tile encoder, checked against the database: the embedded one has no ST_AsMVT. */
+function tileEncoderFor(db: Database, wanted: TileEncoder | undefined): TileEncoder {
+  if (wanted === 'postgis' && db.kind === 'embedded') throw new Error('TILE_ENCODER=postgis needs PostgreSQL: the embedded database has no ST_AsMVT (built without protobuf-c)')
+  return wanted ?? (db.kind === 'postgres' ? 'postgis' : 'js')
 }

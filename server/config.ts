@@ -25,6 +25,8 @@ export interface AppConfig {
   jobStaleSec: number
   /** Worker threads of the solver pool (every MILP runs on one). */
   solverThreads: number
+  /** Who encodes vector tiles (TILE_ENCODER: `postgis` or `js`); unset → PostGIS on PostgreSQL, JavaScript on the embedded database. */
+  tileEncoder: 'postgis' | 'js' | undefined
 }
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -49,6 +51,13 @@ function parseOrigins(value: string | undefined): string[] {
   return origins
 }
 
+function parseTileEncoder(value: string | undefined): 'postgis' | 'js' | undefined {
+  const v = value?.trim()
+  if (!v) return undefined
+  if (v !== 'postgis' && v !== 'js') throw new Error(`TILE_ENCODER must be postgis or js, got "${value}"`)
+  return v
+}
+
 /** Reads the configuration from an environment (process.env by default). */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = Number(env.PORT ?? 3000)
@@ -67,5 +76,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobConcurrency: positiveInt('JOB_CONCURRENCY', env.JOB_CONCURRENCY, 2),
     jobStaleSec: positiveInt('JOB_STALE_SEC', env.JOB_STALE_SEC, 60),
     solverThreads: positiveInt('SOLVER_THREADS', env.SOLVER_THREADS, availableParallelism()),
+    tileEncoder: parseTileEncoder(env.TILE_ENCODER),
   }
 }

@@ -42,7 +42,7 @@ const jobs = createJobQueue(db, config, log)
 await jobs.start()
 log(`jobs: ${jobs.kind === 'pg-boss' ? 'pg-boss (PostgreSQL)' : 'in-process'}, ${config.workers ? `${config.jobConcurrency} at a time in this process` : 'no workers here (WORKERS=0; run npm run worker)'}, solver pool of ${config.solverThreads} threads`)
 
-const app = createApp(db, { trustProxy: config.trustProxy, extraOrigins: config.basemapOrigins, jobs })
+const app = createApp(db, { trustProxy: config.trustProxy, extraOrigins: config.basemapOrigins, jobs, tileEncoder: config.tileEncoder })
 const server = app.listen(config.port, () => {
   log(`ready in ${Math.round(performance.now() - started)} ms: http://localhost:${config.port}`)
 })

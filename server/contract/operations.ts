@@ -249,4 +249,29 @@ export const OPERATIONS: Operation[] = [
     params: R.IdParams,
     responses: { 204: { description: 'Revoked' }, 400: problem('malformed id'), 404: problem('no such session of yours') },
   },
+  {
+    method: 'get',
+    path: '/tiles/{layer}/{z}/{x}/{y}.mvt',
+    summary:
+      "A vector tile (Mapbox Vector Tile 2.1) of a layer, holding the features of the caller's scope (or of `scope` within it) with their code, name and ids, no metrics; `v` = the current geometry version → cached for a year (README \"Vector tiles\")",
+    permission: 'read',
+    cached: true,
+    params: R.TileParams,
+    query: R.TileQuery,
+    responses: {
+      200: ok(S.VectorTile, 'The tile', 'application/vnd.mapbox-vector-tile'),
+      204: { description: 'An empty tile: no feature of the layer in the scope touches it' },
+      400: problem('z, x or y malformed or out of range (x, y < 2^z, z ≤ 20), an unknown layer, or a malformed v or scope; `field` names it'),
+      404: problem('scope outside your scope'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/tiles/{layer}.json',
+    summary: "TileJSON 3.0 of a layer: the tile URL template (with the geometry version and scope), zooms, the scope's bounds, the layer's fields",
+    permission: 'read',
+    params: R.TileJsonParams,
+    query: R.TileJsonQuery,
+    responses: { 200: ok(S.TileJson), 400: problem('an unknown layer or a malformed scope; `field` names it'), 404: problem('no such division in your scope') },
+  },
 ]

@@ -88,3 +88,32 @@ export const AuditQuery = z
 
 /** GET /api/sessions: another user's sessions (admins only). */
 export const SessionsQuery = z.object({ user: Username.optional() }).strict()
+
+/** The vector-tile layers of GET /tiles/{layer}/… (README "Vector tiles"). */
+export const TILE_LAYERS = ['villages', 'towns', 'counties', 'cities', 'grid-units', 'stations', 'service-points'] as const
+export type TileLayerName = (typeof TILE_LAYERS)[number]
+/** The deepest zoom a tile is cut at (TileJSON's maxzoom is lower: clients overzoom past it). */
+export const MAX_TILE_ZOOM = 20
+
+const TileLayer = z.enum(TILE_LAYERS)
+/** Tile numbers as written in a URL: decimal digits, no sign, no leading zero (ranges checked by the tiles service). */
+const TileNumber = z.string().regex(/^(0|[1-9][0-9]{0,6})$/, 'a non-negative integer')
+export const TileParams = z.object({
+  layer: TileLayer,
+  z: z.string().regex(/^(0|[1-9][0-9]?)$/, `a zoom level 0-${MAX_TILE_ZOOM}`),
+  x: TileNumber,
+  y: TileNumber,
+})
+export const TileJsonParams = z.object({ layer: TileLayer })
+/**
+ * `v`: the geometry version the URL was made for (TileJSON puts it there): when it is the
+ * current one, the tile may be cached for a year. `scope`: the division whose features the
+ * tile holds ('' = the nation); within the caller's own scope (the default).
+ */
+export const TileQuery = z
+  .object({
+    v: z.string().regex(/^[0-9]{1,15}$/, 'a geometry version (digits)').optional(),
+    scope: z.union([DivisionCode, z.literal('')]).optional(),
+  })
+  .strict()
+export const TileJsonQuery = z.object({ scope: z.union([DivisionCode, z.literal('')]).optional() }).strict()

@@ -330,3 +330,33 @@ export const Problem = z
   .loose()
 
 export { Position }
+
+/** A Mapbox Vector Tile 2.1 (protobuf). */
+export const VectorTile = z.string().meta({ format: 'binary' })
+
+/** TileJSON 3.0.0 (https://github.com/mapbox/tilejson-spec/tree/master/3.0.0), with the layer's attributes. */
+export const TileJson = z.object({
+  tilejson: z.literal('3.0.0'),
+  name: z.string(),
+  description: z.string(),
+  attribution: z.string(),
+  scheme: z.literal('xyz'),
+  tiles: z.array(z.string()).min(1),
+  minzoom: z.number().int().min(0).max(30),
+  maxzoom: z.number().int().min(0).max(30),
+  bounds: z.array(z.number()).length(4),
+  center: z.array(z.number()).length(3),
+  vector_layers: z.array(
+    z.object({
+      id: z.string(),
+      description: z.string(),
+      minzoom: z.number().int(),
+      maxzoom: z.number().int(),
+      fields: z.record(z.string(), z.string()),
+    }),
+  ),
+  /** This API's additions: the geometry version and scope the URLs carry, and how to key feature-state. */
+  geometryVersion: z.number().int().min(0),
+  scope: z.string(),
+  promoteId: z.string().nullable(),
+})

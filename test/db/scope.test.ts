@@ -83,6 +83,8 @@ const cases = (): [string, string, string, unknown?][] => [
   ['/api/audit', 'GET', '/api/audit?within=990102'],
   ['/api/sessions', 'GET', '/api/sessions?user=scope-bureau-b'],
   ['/api/sessions/{id}', 'DELETE', `/api/sessions/${sessionB}`],
+  ['/tiles/{layer}/{z}/{x}/{y}.mvt', 'GET', '/tiles/villages/0/0/0.mvt?scope=990102'],
+  ['/tiles/{layer}.json', 'GET', '/tiles/villages.json?scope=990102'],
 ]
 
 describe('scope', () => {

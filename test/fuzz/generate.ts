@@ -58,6 +58,8 @@ type Mutation = (d: Draft) => void
 
 const ROLES: Role[] = ['admin', 'bureau', 'planner', 'supervisor', 'viewer']
 const STATE_FREE = new Set(['/api/login', '/api/logout'])
+/** Path parameters that name a row of the database. */
+const REFERENCES = new Set(['code', 'id'])
 
 /** Header values a client can send (latin-1, no control characters). */
 const headerText = (max: number) => fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: max })
@@ -96,6 +98,11 @@ function poolsFor(op: DocOp, pools: Pools): Record<string, fc.Arbitrary<unknown>
     villageCode: pick(d.village),
     // Never a demo user's name: its failures would lock the name the fuzz signs in with.
     username: fc.constantFrom('nobody', 'fuzz', 'root'),
+    // Tiles: scopes of the demo, small zooms and numbers (most of them tiles that exist).
+    scope: division,
+    z: fc.integer({ min: 0, max: 14 }).map(String),
+    x: fc.integer({ min: 0, max: 3 }).map(String),
+    y: fc.integer({ min: 0, max: 3 }).map(String),
   }
 }
 
@@ -233,7 +240,8 @@ export function requestsFor(op: DocOp, pools: Pools): fc.Arbitrary<FuzzCase> {
   }
   for (const p of pathParams) {
     certain.push(invalid(p.schema, named).map(enc).filter((s) => !accepts(p.schema, decodeURIComponentSafe(s))).map((v) => (d: Draft) => void (d.pathValues[p.name] = v)))
-    certain.push(unknownRef(p.schema, known).map((v) => (d: Draft) => void (d.pathValues[p.name] = v)))
+    // Only a parameter naming a row (a code, an id) has values of its shape that name nothing; a tile number does not.
+    if (REFERENCES.has(p.name)) certain.push(unknownRef(p.schema, known).map((v) => (d: Draft) => void (d.pathValues[p.name] = v)))
     neutral.push(ODD_SEGMENTS.map((v) => (d: Draft) => void (d.pathValues[p.name] = v)))
   }
   if (op.body) {
