@@ -11,7 +11,8 @@ type LngLat = [number, number]
 
 export interface SupervisorPlanFacts {
   stations: Array<{ id: string; name: string; townCode: string; lnglat: LngLat; supervisorId: string | null }>
-  supervisors: Array<{ id: string; name: string; countyCode: string; base: LngLat }>
+  /** `outside`: the supervisor's stations outside the scope (which a plan of the scope keeps). */
+  supervisors: Array<{ id: string; name: string; countyCode: string; base: LngLat; outside: number }>
 }
 
 /** Stations within the scope and the supervisors based in it or covering one of its stations. */
@@ -25,11 +26,13 @@ export async function supervisorFacts(knex: Knex, within: string): Promise<Super
       [like],
     ),
     () => knex.raw(
-      `select v.id, v.name, v.county_code as "countyCode", ST_X(v.base) as lng, ST_Y(v.base) as lat
+      `select v.id, v.name, v.county_code as "countyCode", ST_X(v.base) as lng, ST_Y(v.base) as lat,
+              (select count(*) from supervisor_stations ss join stations s on s.id = ss.station_id
+                where ss.supervisor_id = v.id and s.town_code not like ?)::int as outside
          from supervisors v
         where ${SUPERVISOR_IN_SCOPE}
         order by v.id`,
-      [like, like],
+      [like, like, like],
     ),
   ])
   return {

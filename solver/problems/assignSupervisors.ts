@@ -1,6 +1,8 @@
 /**
  * `assignSupervisors`: every station to one supervisor, 5-8 stations each
- * (SUPERVISOR_STATIONS, Shaoguan plan §2(6)).
+ * (SUPERVISOR_STATIONS, Shaoguan plan §2(6)). A supervisor may `keep` stations outside the
+ * input (a county plan: their stations in other counties); then 5-8 holds for the total, so
+ * the input gives them between max(0, 5 − keep) and 8 − keep of its stations.
  *
  * Measure, lexicographically with a slack:
  *  1. least total base-to-station distance D* (a transportation problem: its LP relaxation
@@ -17,7 +19,13 @@ import { SolverInputError, type Infeasibility, type RunOptions, type SolveMeta }
 /** Input of `assignSupervisors`. */
 export interface AssignSupervisorsInput {
   stations: Array<{ id: string; name?: string; lnglat?: LngLat }>
-  supervisors: Array<{ id: string; name?: string; base?: LngLat }>
+  supervisors: Array<{
+    id: string
+    name?: string
+    base?: LngLat
+    /** Stations outside the input that this supervisor keeps (default 0). */
+    keep?: number
+  }>
   /** Metres from a supervisor's base to a station: `distancesM[supervisorId][stationId]`; else haversine. */
   distancesM?: DistanceTable
   /** Relative extra distance allowed to balance the load (default 0.05). */
@@ -43,34 +51,40 @@ export async function assignSupervisors(input: AssignSupervisorsInput, options: 
   const K = supervisors.length
   const { min, max } = SUPERVISOR_STATIONS.value
   const empty = { assignment: {}, supervisors: [], totalDistanceM: null, minDistanceM: null }
-  if (n < min * K || n > max * K) {
-    const need = n > max * K ? Math.ceil(n / max) : Math.floor(n / min)
-    const en =
-      n > max * K
-        ? `${n} stations need at least ${need} supervisors (at most ${max} stations each), but there are ${K}`
-        : `${K} supervisors need at least ${min * K} stations (at least ${min} each), but there are ${n}`
-    const zh =
-      n > max * K
-        ? `${n}个社工站至少需要${need}名督导（每人最多${max}个站），但只有${K}名`
-        : `${K}名督导至少需要${min * K}个社工站（每人至少${min}个站），但只有${n}个`
-    return {
-      status: 'infeasible',
-      objective: null,
-      backend: 'none',
-      backendStatus: 'rejected before solving',
-      ms: Date.now() - started,
-      verified: false,
-      ...empty,
-      explanations: [
-        {
-          rule: 'SUPERVISOR_STATIONS',
-          source: SUPERVISOR_STATIONS.source,
-          code: 'supervisors',
-          numbers: { stations: n, supervisors: K, min, max },
-          message: { zh: `${zh}：${SUPERVISOR_STATIONS.text.zh}`, en: `${en}: ${SUPERVISOR_STATIONS.text.en}` },
-        },
-      ],
+  const keep = supervisors.map((k) => k.keep ?? 0)
+  // Each supervisor's share of the input's stations: 5-8 in total with the stations it keeps.
+  const lo = keep.map((k) => Math.max(0, min - k))
+  const hi = keep.map((k) => max - k)
+  const [needed, room] = [lo.reduce((a, b) => a + b, 0), hi.reduce((a, b) => a + Math.max(0, b), 0)]
+  const over = supervisors.filter((_, j) => hi[j] < 0)
+  const refuse = (code: string, numbers: Record<string, number>, zh: string, en: string): AssignSupervisorsResult => ({
+    status: 'infeasible',
+    objective: null,
+    backend: 'none',
+    backendStatus: 'rejected before solving',
+    ms: Date.now() - started,
+    verified: false,
+    ...empty,
+    explanations: [
+      { rule: 'SUPERVISOR_STATIONS', source: SUPERVISOR_STATIONS.source, code, numbers, message: { zh: `${zh}：${SUPERVISOR_STATIONS.text.zh}`, en: `${en}: ${SUPERVISOR_STATIONS.text.en}` } },
+    ],
+  })
+  if (over.length) {
+    const k = supervisors.indexOf(over[0])
+    return refuse(over[0].id, { keep: keep[k], max }, `督导${over[0].name ?? over[0].id}在范围外已有${keep[k]}个社工站，超过${max}个`, `supervisor ${over[0].name ?? over[0].id} already has ${keep[k]} stations outside the scope, more than ${max}`)
+  }
+  if (n < needed || n > room) {
+    const kept = keep.reduce((a, b) => a + b, 0)
+    if (n > room) {
+      const numbers = { stations: n, supervisors: K, min, max, room }
+      return kept
+        ? refuse('supervisors', numbers, `${n}个社工站超过${K}名督导最多还能接的${room}个（另有${kept}个范围外的站）`, `${n} stations are more than the ${room} the ${K} supervisors can still take (besides the ${kept} stations they keep outside the scope)`)
+        : refuse('supervisors', numbers, `${n}个社工站至少需要${Math.ceil(n / max)}名督导（每人最多${max}个站），但只有${K}名`, `${n} stations need at least ${Math.ceil(n / max)} supervisors (at most ${max} stations each), but there are ${K}`)
     }
+    const numbers = { stations: n, supervisors: K, min, max, needed }
+    return kept
+      ? refuse('supervisors', numbers, `${K}名督导除范围外的${kept}个站外至少还需要${needed}个社工站，但只有${n}个`, `${K} supervisors need at least ${needed} more stations besides the ${kept} they keep outside the scope, but there are ${n}`)
+      : refuse('supervisors', numbers, `${K}名督导至少需要${needed}个社工站（每人至少${min}个站），但只有${n}个`, `${K} supervisors need at least ${needed} stations (at least ${min} each), but there are ${n}`)
   }
   // Stage one: least total distance (transportation structure).
   const build = () => {
@@ -79,7 +93,7 @@ export async function assignSupervisors(input: AssignSupervisorsInput, options: 
     stations.forEach((_, i) => b.eq(`station_${i}`, x[i], x[i].map(() => 1), 1))
     supervisors.forEach((_, j) => {
       const col = x.map((row) => row[j])
-      b.addRow(`load_${j}`, col, col.map(() => 1), min, max)
+      b.addRow(`load_${j}`, col, col.map(() => 1), lo[j], hi[j])
     })
     return { b, x }
   }
@@ -93,12 +107,13 @@ export async function assignSupervisors(input: AssignSupervisorsInput, options: 
   const allX = two.x.flat()
   const km = stations.flatMap((_, i) => supervisors.map((_k, j) => dist[i][j] / 1000))
   b.le('distance', allX, km, minKm * (1 + slack) + 1e-6)
-  const mean = n / K
+  // Even total loads: |stations here + kept − mean| summed over the supervisors.
+  const mean = (n + keep.reduce((a, c) => a + c, 0)) / K
   supervisors.forEach((_, j) => {
     const dev = b.addVar(`dev_${j}`, { cost: 1 })
     const col = two.x.map((row) => row[j])
-    b.ge(`devUp_${j}`, [dev, ...col], [1, ...col.map(() => -1)], -mean)
-    b.ge(`devDown_${j}`, [dev, ...col], [1, ...col.map(() => 1)], mean)
+    b.ge(`devUp_${j}`, [dev, ...col], [1, ...col.map(() => -1)], keep[j] - mean)
+    b.ge(`devDown_${j}`, [dev, ...col], [1, ...col.map(() => 1)], mean - keep[j])
   })
   // Tie-break by distance with a weight too small to trade one unit of load deviation.
   const tie = 0.5 / (minKm * (1 + slack) + 1)
@@ -117,7 +132,7 @@ export async function assignSupervisors(input: AssignSupervisorsInput, options: 
     per[j].distanceM += dist[i][j]
   })
   const total = per.reduce((a, p) => a + p.distanceM, 0)
-  const broken = per.filter((p) => p.stations.length < min || p.stations.length > max)
+  const broken = per.filter((p, j) => p.stations.length + keep[j] < min || p.stations.length + keep[j] > max)
   if (broken.length > 0 || Object.keys(assignment).length !== n) {
     return { ...use.sol, status: 'error', verified: false, objective: null, backendStatus: 'rule check failed', ...empty }
   }
@@ -146,6 +161,9 @@ function validate(input: AssignSupervisorsInput) {
   }
   ids(input.stations, 'stations')
   ids(input.supervisors, 'supervisors')
+  input.supervisors.forEach((k, j) => {
+    if (k.keep !== undefined && !(Number.isInteger(k.keep) && k.keep >= 0)) throw new SolverInputError(`supervisors[${j}].keep must be a whole number ≥ 0`, `supervisors[${j}].keep`)
+  })
   const dist = input.stations.map((s) =>
     input.supervisors.map((k) => {
       const d = distanceBetween(input.distancesM, { id: k.id, at: isLngLat(k.base) ? k.base : undefined }, { id: s.id, at: isLngLat(s.lnglat) ? s.lnglat : undefined })

@@ -10,7 +10,7 @@ import { checkRules } from '../../server/services/rules.service.js'
 import { generateDataset } from '../../geodata/generate.js'
 import { testDb } from './harness.js'
 import { InProcessJobQueue } from '../../server/services/jobs.js'
-import { createPlan, getPlan, planJobHandler } from '../../server/services/plans.service.js'
+import { applyPlan, createPlan, getPlan, planJobHandler } from '../../server/services/plans.service.js'
 import type { SessionUser } from '../../server/auth/roles.js'
 
 let db: Database
@@ -135,5 +135,37 @@ describe('Shaoguan demo in the database', () => {
       net.set(m.to.id, (net.get(m.to.id) ?? 0) + 1)
     }
     for (const loc of [...diff.points, ...diff.stations]) expect(loc.before + (net.get(loc.id) ?? 0), loc.id).toBe(loc.after)
+  })
+
+  it('a supervisor plan solves in every one of the ten counties; applied, its supervisors keep 5-8 stations in all', async () => {
+    const user: SessionUser = { id: 0, username: 'demo-bureau', role: 'bureau', scope: '4402', supervisorId: null }
+    const jobs = new InProcessJobQueue(db.knex, planJobHandler(db.knex))
+    const counties: string[] = await db.knex('divisions').where({ level: 'county' }).whereLike('code', '4402%').orderBy('code').pluck('code')
+    expect(counties).toHaveLength(10)
+    const ids: Record<string, string> = {}
+    for (const county of counties) ids[county] = (await createPlan(db.knex, jobs, user, { kind: 'supervisors', within: county, params: {} })).id
+    await jobs.idle()
+    // Total stations (in every county) of the supervisors serving a station of `county`.
+    const loads = async (county: string) =>
+      (
+        await db.knex('supervisor_stations as ss')
+          .select('ss.supervisor_id')
+          .count({ n: '*' })
+          .whereIn('ss.supervisor_id', db.knex('supervisor_stations as x').join('stations as s', 's.id', 'x.station_id').whereLike('s.town_code', `${county}%`).select('x.supervisor_id'))
+          .groupBy('ss.supervisor_id')
+      ).map((r) => Number(r.n))
+    for (const county of counties) {
+      const plan = await getPlan(db.knex, user, ids[county])
+      expect(plan.status, `${county}: ${plan.error}`).toBe('draft')
+      expect(plan.result, county).toMatchObject({ verified: true })
+    }
+    // 乳源 (440232): its supervisor also serves stations of 武江区; applying keeps them, and the rule holds for their totals.
+    await applyPlan(db.knex, user, ids['440232'])
+    const after = await loads('440232')
+    expect(after.length).toBeGreaterThan(0)
+    for (const n of after) {
+      expect(n).toBeGreaterThanOrEqual(5)
+      expect(n).toBeLessThanOrEqual(8)
+    }
   })
 })

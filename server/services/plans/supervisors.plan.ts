@@ -2,6 +2,11 @@
  * Supervisor plans: the solver's `assignSupervisors` gives every station in scope one
  * supervisor, 5-8 stations each (Shaoguan plan §2(6)), least total base-to-station
  * distance, then the most even load. The state is each station's supervisor.
+ *
+ * A county plan covers the county's stations and the supervisors based in the county or
+ * serving one of its stations. A supervisor's stations in other counties stay theirs (the
+ * plan writes only its scope), so the rule counts them: a supervisor with 3 stations
+ * elsewhere gets 2-5 of the county's.
  */
 import { solveOffThread } from '../../../solver/index.js'
 import { haversineMetres } from '../../../solver/geo.js'
@@ -22,7 +27,8 @@ export const supervisorsPlan: PlanStrategy<StationSupervisor[], SupervisorPlanDi
       'assignSupervisors',
       {
         stations: facts.stations.map((s) => ({ id: s.id, name: s.name, lnglat: s.lnglat })),
-        supervisors: facts.supervisors.map((s) => ({ id: s.id, name: s.name, base: s.base })),
+        // A supervisor serving stations of another county keeps them: 5-8 holds for their total.
+        supervisors: facts.supervisors.map((s) => ({ id: s.id, name: s.name, base: s.base, keep: s.outside })),
       },
       { timeLimitSec: params.timeLimitSec, signal },
     )

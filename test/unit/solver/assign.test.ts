@@ -107,4 +107,23 @@ describe('assignSupervisors', () => {
     expect(r.explanations?.[0]).toMatchObject({ rule: 'SUPERVISOR_STATIONS', numbers: { stations: 17, supervisors: 2 } })
     expect(r.explanations?.[0].message.zh).toContain('17个社工站至少需要3名督导')
   })
+
+  it('counts the stations a supervisor keeps outside the input: 5-8 holds for the total', async () => {
+    const at = (i: number): [number, number] => [113 + i / 100, 24]
+    const stations = Array.from({ length: 9 }, (_, i) => ({ id: `S${i}`, lnglat: at(i) }))
+    // D1 keeps 6 stations elsewhere (so takes 0-2 here); D2 keeps none (5-8 here).
+    const r = await assignSupervisors({ stations, supervisors: [{ id: 'D1', base: at(0), keep: 6 }, { id: 'D2', base: at(8) }] })
+    expect(r.status).toBe('optimal')
+    const load = Object.fromEntries(r.supervisors.map((s) => [s.id, s.stations.length]))
+    expect(load.D1).toBeLessThanOrEqual(2)
+    expect(load.D2).toBeGreaterThanOrEqual(7)
+    expect(load.D1 + load.D2).toBe(9)
+    // Without the kept stations, two supervisors could share 9 stations only as 5 + 4 — or not at all.
+    const tooMany = await assignSupervisors({ stations, supervisors: [{ id: 'D1', base: at(0), keep: 8 }, { id: 'D2', base: at(8), keep: 4 }] })
+    expect(tooMany.status).toBe('infeasible')
+    expect(tooMany.explanations?.[0].message.en).toMatch(/9 stations are more than the 4 .*besides the 12 stations they keep/)
+    const over = await assignSupervisors({ stations, supervisors: [{ id: 'D1', base: at(0), keep: 9 }, { id: 'D2', base: at(8) }] })
+    expect(over.explanations?.[0]).toMatchObject({ code: 'D1', numbers: { keep: 9, max: 8 } })
+    await expect(assignSupervisors({ stations, supervisors: [{ id: 'D1', base: at(0), keep: -1 }] })).rejects.toThrow(/keep/)
+  })
 })
