@@ -6,7 +6,8 @@
  */
 import { z } from 'zod'
 import { DIVISION_LEVELS } from '../../geodata/codes.js'
-import { SPECIAL_GROUPS } from '../../solver/policy.js'
+import { SPECIAL_GROUPS, type SpecialGroup } from '../../solver/policy.js'
+import { COVERAGE_STATUSES } from '../services/coverage.js'
 import { RULE_IDS } from '../services/rules.js'
 import { PLAN_STATUSES } from './jobs.js'
 import { PLAN_KINDS, PlanParams } from './requests.js'
@@ -17,7 +18,8 @@ const Position = z.array(z.number()).min(2).max(3)
 const Geometry = z.object({ type: z.string(), coordinates: z.array(z.unknown()) }).loose()
 const Text = z.object({ zh: z.string(), en: z.string() })
 
-export const SpecialGroupCounts = z.object(Object.fromEntries(SPECIAL_GROUPS.map((g) => [g, z.number().int().min(0)])))
+// Typed by the groups' names (Object.fromEntries forgets them), so clients get every group as a key.
+export const SpecialGroupCounts = z.object(Object.fromEntries(SPECIAL_GROUPS.map((g) => [g, z.number().int().min(0)])) as Record<SpecialGroup, z.ZodNumber>)
 
 export const Summary = z.object({
   villages: z.number().int().min(0),
@@ -164,7 +166,7 @@ export const RuleCheck = z.object({
   ),
 })
 
-const Status = z.enum(['uncovered', 'far', 'overloaded', 'ok'])
+const Status = z.enum(COVERAGE_STATUSES)
 const AreaCoverage = z.object({
   code: z.string(),
   name: z.string(),

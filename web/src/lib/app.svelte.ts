@@ -2,70 +2,23 @@
  * The shared state of the signed-in app: who is signed in, which division is shown,
  * its coverage report and network, the chosen metric, the selection and the panel tab.
  * Components read it and call its methods; the map reacts to it (map/CoverageMap.svelte),
- * and the URL mirrors it (lib/url.ts).
+ * and the URL mirrors it (lib/url.ts). Its parts live beside it: the requests and their
+ * cache (network-cache.ts), the selection and the tabs (selection.ts), what the app knows
+ * of the map (map-view.ts).
  */
-import type { FeatureCollection } from 'geojson'
-import { getJson, takePrefetched } from './api'
-import { bboxOf, unionBBox, type BBox } from './geo'
-import { canReadAudit, levelOf } from './roles'
-import { childLevel, cityOf, CODE_LENGTH, countyOf, isDivisionCode, isLevel, isWithin, NATION, townOf, type DivisionLevel } from '../../../geodata/codes'
+import { getJson } from './api'
+import { levelOf } from './roles'
+import { cityOf, countyOf, isDivisionCode, isLevel, isWithin, NATION, townOf } from '../../../geodata/codes'
 import { formatCamera, parseCamera, readUrl, writeUrl, type Camera } from './url'
 import { METRIC_IDS, scaleFor, type MetricId } from '../map/metrics'
-import type {
-  AreaCoverage,
-  CoverageReport,
-  DivisionChildren,
-  DivisionDetail,
-  DivisionRow,
-  GridUnits,
-  ServicePoints,
-  Stations,
-  User,
-  VillageFeature,
-  Workers,
-} from './types'
+import { NetworkCache } from './network-cache'
+import { DrawnSignal, selectionBBox, selectionPoint, type HoverInfo, type MapControl } from './map-view'
+import { selectionFromString, selectionToString, tabOf, tabsFor, type Selection, type Tab } from './selection'
+import type { AreaCoverage, CoverageReport, DivisionChildren, DivisionDetail, DivisionRow, GridUnits, ServicePoints, Stations, User, VillageFeature, Workers } from './types'
 
-export type SelectionKind = 'village' | 'town' | 'county' | 'station' | 'point'
-export interface Selection {
-  kind: SelectionKind
-  id: string
-}
-export type Tab = 'dashboard' | 'details' | 'plan' | 'audit'
-const TABS: readonly Tab[] = ['dashboard', 'details', 'plan']
-
-/** The panel's tabs for a user: the audit trail for the roles that may read it. */
-export function tabsFor(user: User | null): readonly Tab[] {
-  return user && canReadAudit(user.role) ? [...TABS, 'audit'] : TABS
-}
-
-const SEL_PREFIX: Record<SelectionKind, string> = { village: 'v', town: 't', county: 'c', station: 'st', point: 'sp' }
-
-export function selectionToString(s: Selection | null): string | undefined {
-  return s ? `${SEL_PREFIX[s.kind]}:${s.id}` : undefined
-}
-export function selectionFromString(s: string | undefined): Selection | null {
-  if (!s) return null
-  const i = s.indexOf(':')
-  const kind = (Object.keys(SEL_PREFIX) as SelectionKind[]).find((k) => SEL_PREFIX[k] === s.slice(0, i))
-  return kind && s.length > i + 1 ? { kind, id: s.slice(i + 1) } : null
-}
-
-/** What the map offers the rest of the app (set by CoverageMap when it is ready). */
-export interface MapControl {
-  /** Starts drawing a coverage report (before the panels render it); false when the map is not ready. */
-  showCoverage(report: CoverageReport): boolean
-  fitBBox(bbox: BBox, maxZoom?: number): void
-  flyToPoint(lnglat: [number, number], zoom?: number): void
-  /** The map as a PNG with the title and the legend drawn on it. */
-  exportPng(): Promise<Blob>
-}
-
-export interface HoverInfo {
-  kind: 'village' | 'station' | 'point'
-  id: string
-  x: number
-  y: number
-}
+// The one entry of the app's state: components import these from here.
+export { tabsFor, type Selection, type SelectionKind, type Tab } from './selection'
+export type { HoverInfo, MapControl } from './map-view'
 
 /** Remembered for the prefetch in index.html (the last division shown, the user's scope). */
 const HOME_KEY = 'shuangbai.home'
@@ -109,9 +62,8 @@ class AppState {
   townByCode = $derived(new Map((this.coverage?.towns ?? []).map((t) => [t.code, t] as [string, AreaCoverage])))
   level = $derived(levelOf(this.within))
 
-  private coverageCache = new Map<string, CoverageReport>()
-  private childrenCache = new Map<string, Promise<DivisionChildren>>()
-  private workersCache = new Map<string, Promise<Workers>>()
+  private cache = new NetworkCache()
+  private drawn = new DrawnSignal()
   private loadToken = 0
   private popping = false
 
@@ -125,7 +77,7 @@ class AppState {
     this.user = user
     const url = readUrl()
     if (url.m && (METRIC_IDS as readonly string[]).includes(url.m)) this.metric = url.m as MetricId
-    if (url.tab && (tabsFor(user) as string[]).includes(url.tab)) this.tab = url.tab as Tab
+    if (url.tab && tabsFor(user).includes(url.tab as Tab)) this.tab = url.tab as Tab
     this.camera = parseCamera(url.map) ? url.map! : null
     const wanted = url.d && isDivisionCode(url.d) && !isLevel(url.d, 'village') && this.inScope(url.d) ? url.d : null
     // The division to show first, then the lists the pickers need: one database connection
@@ -154,9 +106,7 @@ class AppState {
   signOut(): void {
     this.user = null
     this.coverage = null
-    this.coverageCache.clear()
-    this.childrenCache.clear()
-    this.workersCache.clear()
+    this.cache.clear()
     try {
       localStorage.removeItem(HOME_KEY)
       localStorage.removeItem(SCOPE_KEY)
@@ -178,7 +128,7 @@ class AppState {
     remember(HOME_KEY, code)
     this.loading = true
     try {
-      const coverage = await this.loadCoverage(code)
+      const coverage = await this.cache.coverage(code)
       if (token !== this.loadToken) return
       // The map first, then the panels: rendering them competes with the map's tiling and
       // drawing for the CPU, and the map is what the user waits for.
@@ -203,35 +153,15 @@ class AppState {
     }
   }
 
-  private async loadCoverage(code: string): Promise<CoverageReport> {
-    const cached = this.coverageCache.get(code)
-    if (cached) return cached
-    const path = `/api/coverage?within=${code}`
-    const report = await (takePrefetched<CoverageReport>(path) ?? getJson<CoverageReport>(path))
-    performance.mark('shuangbai:coverage-received')
-    this.coverageCache.set(code, report)
-    return report
-  }
-
-  private drawnWaiters: { code: string; resolve: () => void }[] = []
-
   /** Called by the map when the villages of `code` are on screen. */
   markDrawn(code: string): void {
     this.drawnWithin = code
-    this.drawnWaiters = this.drawnWaiters.filter((w) => (w.code === code ? (w.resolve(), false) : true))
+    this.drawn.mark(code)
   }
 
   /** Resolves when the map has drawn the villages of `code` (or after a few seconds without a map). */
   private whenDrawn(code: string): Promise<void> {
-    if (this.drawnWithin === code) return Promise.resolve()
-    return new Promise((resolve) => {
-      const waiter = { code, resolve }
-      this.drawnWaiters.push(waiter)
-      setTimeout(() => {
-        this.drawnWaiters = this.drawnWaiters.filter((w) => w !== waiter)
-        resolve()
-      }, 4000)
-    })
+    return this.drawnWithin === code ? Promise.resolve() : this.drawn.wait(code)
   }
 
   /** Division summary, outlines and network of the view, after the first paint. */
@@ -240,8 +170,8 @@ class AppState {
     const top = cityOf(code) ?? code
     const county = countyOf(code)
     const division = getJson<DivisionDetail>(`/api/divisions/${code}`)
-    const counties = this.inScope(top) ? this.descendants(top, 'county') : null
-    const towns = county ? this.children(county) : this.descendants(code, 'town')
+    const counties = this.inScope(top) ? this.cache.descendants(top, 'county') : null
+    const towns = county ? this.cache.children(county) : this.cache.descendants(code, 'town')
     const live = () => token === this.loadToken
     division.then((d) => live() && (this.division = d)).catch(() => {})
     if (counties) counties.then((c) => live() && (this.counties = c)).catch(() => {})
@@ -260,42 +190,17 @@ class AppState {
 
   /** The children of a division as GeoJSON (cached). */
   children(code: string): Promise<DivisionChildren> {
-    return this.childrenFrom(`/api/divisions/${code}/children`)
-  }
-
-  private childrenFrom(path: string): Promise<DivisionChildren> {
-    let p = this.childrenCache.get(path)
-    if (!p) {
-      p = getJson<DivisionChildren>(path)
-      p.catch(() => this.childrenCache.delete(path))
-      this.childrenCache.set(path, p)
-    }
-    return p
-  }
-
-  /** The divisions of `level` within `code` (its children, their children …), with geometry, in one request. */
-  async descendants(code: string, level: DivisionLevel): Promise<DivisionChildren> {
-    const below = childLevel(levelOf(code))
-    if (!below || CODE_LENGTH[below] > CODE_LENGTH[level]) return { type: 'FeatureCollection', features: [] } as DivisionChildren
-    return below === level ? this.children(code) : this.childrenFrom(`/api/divisions/${code}/children?level=${level}`)
+    return this.cache.children(code)
   }
 
   /** The workers of a town (cached until data changes). */
   workersOf(townCode: string): Promise<Workers> {
-    let p = this.workersCache.get(townCode)
-    if (!p) {
-      p = getJson<Workers>(`/api/workers?within=${townCode}`)
-      p.catch(() => this.workersCache.delete(townCode))
-      this.workersCache.set(townCode, p)
-    }
-    return p
+    return this.cache.workersOf(townCode)
   }
 
   /** After a plan is applied: forget cached data and reload the view. */
   async reload(): Promise<void> {
-    this.coverageCache.clear()
-    this.workersCache.clear()
-    this.childrenCache.clear()
+    this.cache.clear()
     await this.open(this.within, { push: false, selection: this.selection, keepCamera: true })
   }
 
@@ -317,29 +222,16 @@ class AppState {
     this.syncUrl(false)
   }
 
-  /** The bounding box of a selection, when the data of the view knows it. */
-  bboxOf(sel: Selection): BBox | null {
-    if (sel.kind === 'village') return bboxOf(this.villageByCode.get(sel.id)?.geometry)
-    if (sel.kind === 'town' || sel.kind === 'county') {
-      const outline = (sel.kind === 'town' ? this.towns : this.counties)?.features.find((f) => f.properties.code === sel.id)
-      if (outline) return bboxOf(outline.geometry)
-      return unionBBox((this.coverage?.villages.features ?? []).filter((f) => isWithin(f.properties.code, sel.id)).map((f) => bboxOf(f.geometry)))
-    }
-    const point = this.pointOf(sel)
-    return point ? [point[0], point[1], point[0], point[1]] : null
-  }
-
+  /** The position of a selected station or service point, when the view has it. */
   pointOf(sel: Selection): [number, number] | null {
-    const fc: FeatureCollection | null = sel.kind === 'station' ? this.stations : sel.kind === 'point' ? this.points : null
-    const f = fc?.features.find((x) => x.properties?.id === sel.id)
-    return f?.geometry?.type === 'Point' ? (f.geometry.coordinates as [number, number]) : null
+    return selectionPoint(sel, this)
   }
 
   flyTo(sel: Selection): void {
     if (!this.map) return
     const point = sel.kind === 'station' || sel.kind === 'point' ? this.pointOf(sel) : null
     if (point) return this.map.flyToPoint(point, 13)
-    const box = this.bboxOf(sel)
+    const box = selectionBBox(sel, this)
     if (box) this.map.fitBBox(box, sel.kind === 'village' ? 13.5 : 12)
   }
 
@@ -373,7 +265,7 @@ class AppState {
     this.popping = true
     try {
       this.metric = url.m && (METRIC_IDS as readonly string[]).includes(url.m) ? (url.m as MetricId) : 'status'
-      this.tab = url.tab && (tabsFor(this.user) as string[]).includes(url.tab) ? (url.tab as Tab) : 'dashboard'
+      this.tab = tabOf(url.tab, this.user)
       this.camera = parseCamera(url.map) ? url.map! : null
       const code = url.d && this.inScope(url.d) ? url.d : this.within
       if (code !== this.within) void this.open(code, { push: false, selection: selectionFromString(url.s), keepCamera: true })

@@ -1,0 +1,37 @@
+/**
+ * What the user has chosen to look at, besides the division: the selected feature and the
+ * panel's tab, and how the selection is written in the URL (`s=v:<code>`, lib/url.ts).
+ */
+import { canReadAudit } from './roles'
+import type { User } from './types'
+
+export type SelectionKind = 'village' | 'town' | 'county' | 'station' | 'point'
+export interface Selection {
+  kind: SelectionKind
+  id: string
+}
+
+export type Tab = 'dashboard' | 'details' | 'plan' | 'audit'
+const TABS: readonly Tab[] = ['dashboard', 'details', 'plan']
+
+/** The panel's tabs for a user: the audit trail for the roles that may read it. */
+export function tabsFor(user: User | null): readonly Tab[] {
+  return user && canReadAudit(user.role) ? [...TABS, 'audit'] : TABS
+}
+
+/** The tab named in a URL when this user has it, else the dashboard. */
+export function tabOf(name: string | undefined, user: User | null): Tab {
+  return name && (tabsFor(user) as string[]).includes(name) ? (name as Tab) : 'dashboard'
+}
+
+const SEL_PREFIX: Record<SelectionKind, string> = { village: 'v', town: 't', county: 'c', station: 'st', point: 'sp' }
+
+export function selectionToString(s: Selection | null): string | undefined {
+  return s ? `${SEL_PREFIX[s.kind]}:${s.id}` : undefined
+}
+export function selectionFromString(s: string | undefined): Selection | null {
+  if (!s) return null
+  const i = s.indexOf(':')
+  const kind = (Object.keys(SEL_PREFIX) as SelectionKind[]).find((k) => SEL_PREFIX[k] === s.slice(0, i))
+  return kind && s.length > i + 1 ? { kind, id: s.slice(i + 1) } : null
+}
