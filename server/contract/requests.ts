@@ -138,3 +138,21 @@ export const CalendarArrangementBody = z
     workdays: z.array(z.object({ date: CalendarDate, name: CalendarName.optional() }).strict()).max(30),
   })
   .strict()
+
+/**
+ * Parameters of a visit plan (issue 11 contract; POST /api/visit-plans is built on them):
+ * every one optional, defaults in solver/policy.ts (SUPERVISION_VISITS, DEFAULT_DETOUR_FACTOR).
+ */
+const DateList = z.array(CalendarDate).max(31)
+export const VisitPlanParams = z
+  .object({
+    hoursPerDay: z.number().positive().max(24).optional(),
+    unavailable: DateList.optional(),
+    blocked: z.record(EntityId, DateList).optional(),
+    fixed: z.record(EntityId, DateList).optional(),
+    detourFactor: z.number().min(1).max(5).optional(),
+  })
+  .strict()
+/** A month `YYYY-MM`. */
+export const Month = z.string().regex(/^20[0-9]{2}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM, e.g. 2026-02')
+export const CreateVisitPlanBody = z.object({ supervisorId: EntityId, month: Month, params: VisitPlanParams.optional() }).strict()
