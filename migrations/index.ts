@@ -16,6 +16,7 @@ import * as countyVersions from './20261201_0009_county_versions.js'
 import * as auditSessions from './20261201_0010_audit_sessions.js'
 import * as jobCancelSteps from './20261201_0011_job_cancel_steps.js'
 import * as provincePlans from './20261201_0012_province_plans.js'
+import * as calendar from './20261201_0013_calendar.js'
 import * as planReview from './20261201_0015_plan_review.js'
 import * as geometryVersions from './20261201_0016_geometry_versions.js'
 
@@ -35,6 +36,7 @@ export const migrations: Migration[] = [
   { name: '20261201_0010_audit_sessions', ...auditSessions },
   { name: '20261201_0011_job_cancel_steps', ...jobCancelSteps },
   { name: '20261201_0012_province_plans', ...provincePlans },
+  { name: '20261201_0013_calendar', ...calendar },
   { name: '20261201_0015_plan_review', ...planReview },
   { name: '20261201_0016_geometry_versions', ...geometryVersions },
 ]

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --province] [--skip-solver] [--skip-load] [--only health|load|province|tiles] [--solver-args "..."]
+ * npm run bench [-- --province] [--skip-solver] [--skip-load] [--only health|load|province|tiles|visits] [--solver-args "..."]
  *
  * Prints the machine (cores, memory), then for the embedded database and, when
  * DATABASE_URL is set, for PostgreSQL + PostGIS: open + migrate, seeding Shaoguan
@@ -12,7 +12,8 @@
  * number of SQL statements it sent). Villages vector tiles at zooms 6-14: p50/p95 of the
  * endpoint beside the raw query of the same tiles (scripts/bench-tiles.ts; target ≤ 1.2 ×).
  * `--only health|load|province|tiles` runs just that part
- * (after seeding Shaoguan) and skips the browser and solver benchmarks.
+ * (after seeding Shaoguan) and skips the browser and solver benchmarks; `--only visits` runs
+ * only the visit-plan solver benchmark (8 stations: a 22-working-day month and February 2026).
  * Then the first map paint and hover frame time in headless Chromium, and the solver
  * benchmarks (npm run bench:solver). DATABASE_URL's database must have
  * "bench" or "test" in its name: its tables are dropped.
@@ -32,6 +33,7 @@ import { findUserByName, insertUser } from '../server/repositories/users.reposit
 import { InProcessJobQueue } from '../server/services/jobs.js'
 import { applyPlan, createPlan, getPlan, planJobHandler } from '../server/services/plans.service.js'
 import { solverPool } from '../solver/index.js'
+import { benchVisits } from '../solver/benchmarks/visits.js'
 import { benchMap } from '../test/e2e/bench-map.js'
 import { chromiumPath } from '../test/e2e/browser.js'
 import { loadTest } from './load.js'
@@ -314,6 +316,11 @@ async function benchDatabase(databaseUrl: string | null) {
 }
 
 console.log(`Shuangbai Grid benchmarks — ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}`)
+if (args.only === 'visits') {
+  console.log('\n== visit plans (solver only, median of 7 runs)')
+  for (const r of await benchVisits()) record('solver', String(r.instance), `${r.stations} stations, ${r['working days']} working days`, `${r['ms (median)']} ms (${r['ms (min-max)']}), ${r.km} km, ${r.status}, ${r.cores} cores`)
+  process.exit(0)
+}
 console.log('\n== database and API')
 await benchDatabase(null)
 if (process.env.DATABASE_URL) await benchDatabase(process.env.DATABASE_URL)

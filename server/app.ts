@@ -23,6 +23,7 @@ import { networkRoutes } from './routes/network.js'
 import { ruleRoutes } from './routes/rules.js'
 import { tileRoutes } from './routes/tiles.js'
 import type { TileEncoder } from './services/tiles.service.js'
+import { calendarRoutes } from './routes/calendar.js'
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist')
 
@@ -72,6 +73,7 @@ export function createApp(db: Database, opts: AppOptions = {}): Express {
   app.use(divisionRoutes(db.knex, cache))
   app.use(networkRoutes(db.knex))
   app.use(ruleRoutes(db.knex))
+  app.use(calendarRoutes(db.knex))
   app.use(coverageRoutes(db.knex, cache))
   app.use(planRoutes(db.knex, jobs))
   app.use(editRoutes(db.knex))

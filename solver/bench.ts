@@ -1,6 +1,6 @@
 /**
  * Solver benchmarks: `npm run bench:solver -- [--only pmedcap1,pmedcap8] [--quick]
- * [--suite pmedcap,allocate,grids] [--backend highs|jsLpSolver|both] [--time-limit SEC] [--parallel]`.
+ * [--suite pmedcap,allocate,grids,visits] [--backend highs|jsLpSolver|both] [--time-limit SEC] [--parallel]`.
  *
  * Prints one table per suite with the machine's core count. Figures, not assertions
  * (DESIGN.md §8). Staffing and grid instances are SYNTHETIC (seeded) until the geodata
@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { availableParallelism, cpus } from 'node:os'
 import { join } from 'node:path'
 import { parsePmedcap, PMEDCAP_OPTIMA } from './benchmarks/pmedcap.js'
+import { benchVisits } from './benchmarks/visits.js'
 import { seededRandom, syntheticCounties, syntheticGridTowns } from './benchmarks/synthetic.js'
 import { allocateStaff, verifyAllocation } from './problems/allocateStaff.js'
 import { designGrids } from './problems/designGrids.js'
@@ -26,7 +27,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { only: null, quick: false, suites: ['pmedcap', 'allocate', 'grids'], backends: ['highs'], timeLimitSec: 900, parallel: false }
+  const args: Args = { only: null, quick: false, suites: ['pmedcap', 'allocate', 'grids', 'visits'], backends: ['highs'], timeLimitSec: 900, parallel: false }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const [key, inline] = a.includes('=') ? a.split('=', 2) : [a, undefined]
@@ -177,6 +178,10 @@ async function main(): Promise<void> {
   if (args.suites.includes('pmedcap')) await benchPmedcap(args)
   if (args.suites.includes('allocate')) await benchAllocate(args)
   if (args.suites.includes('grids')) await benchGrids(args)
+  if (args.suites.includes('visits')) {
+    console.log('\n## planVisits (8 stations, exact dynamic programme)')
+    console.log(table(await benchVisits()))
+  }
 }
 
 await main()

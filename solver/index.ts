@@ -35,6 +35,10 @@ export {
   type GridUnit,
 } from './problems/designGrids.js'
 export { assignSupervisors, type AssignSupervisorsInput, type AssignSupervisorsResult } from './problems/assignSupervisors.js'
+export { planVisits, visitPlanWarnings, type PlanVisitsInput, type PlanVisitsResult, type Visit, type Leg } from './problems/planVisits.js'
+export { verifyVisitPlan, BASE_ID, type VisitVerification } from './visits/verify.js'
+export { MAX_VISIT_STATIONS, daysPerVisit } from './visits/problem.js'
+export { isIsoDate, isIsoMonth, monthLabel } from './visits/month.js'
 export { PROBLEMS, runProblem, isProblemName, type ProblemName, type ProblemInput, type ProblemResult } from './problems/registry.js'
 export { solveInThread, solveOffThread, SolveAbortedError, type SolveRunOptions } from './run.js'
 export { configureSolverThreads, solverPool, SolverPool, type PoolStats } from './pool.js'

@@ -89,15 +89,26 @@ export const SUPERVISOR_STATIONS: Rule<{ min: number; max: number }> = {
   text: { zh: '每名督导负责5至8个社工站', en: 'each supervisor covers 5 to 8 stations' },
 }
 
-/** Supervision visits: at least one per station per month, 16 hours each. Shaoguan plan §2(6). */
-export const SUPERVISION_VISITS: Rule<{ perStationPerMonth: number; hoursPerVisit: number }> = {
-  value: { perStationPerMonth: 1, hoursPerVisit: 16 },
-  source: 'Shaoguan plan §2(6)',
+/**
+ * Supervision visits: at least one per station per month, 16 hours each. Shaoguan plan §2(6).
+ * `defaultHoursPerDay` is the statutory working day (8 hours: 国务院关于职工工作时间的规定,
+ * art. 3), so a visit is `ceil(16 / 8)` = 2 consecutive working days unless a plan says otherwise.
+ */
+export const SUPERVISION_VISITS: Rule<{ perStationPerMonth: number; hoursPerVisit: number; defaultHoursPerDay: number }> = {
+  value: { perStationPerMonth: 1, hoursPerVisit: 16, defaultHoursPerDay: 8 },
+  source: 'Shaoguan plan §2(6); 8-hour working day: 国务院关于职工工作时间的规定 art. 3',
   text: {
     zh: '督导每月到每个社工站至少1次，每次不少于16小时',
     en: 'each supervisor visits every station at least once a month, 16 hours a visit',
   },
 }
+
+/**
+ * Road distance ≈ straight line × this factor, for visit routes (a planning default, not a
+ * programme value; every visit plan may override it). 1.3 is the usual circuity of rural
+ * road networks in the literature (road/straight-line ratios of 1.2-1.4).
+ */
+export const DEFAULT_DETOUR_FACTOR = 1.3
 
 /** Share of stations the city supervision group inspects per quarter. Dongguan rules. */
 export const QUARTERLY_INSPECTION_SHARE: Rule<number> = {

@@ -7,10 +7,10 @@ import { isWithin } from '../../geodata/codes.js'
 export const ROLES = ['admin', 'bureau', 'planner', 'supervisor', 'viewer'] as const
 export type Role = (typeof ROLES)[number]
 
-export type Permission = 'read' | 'plan:draft' | 'plan:apply' | 'network:edit' | 'visits:manage' | 'users:manage' | 'audit:read'
+export type Permission = 'read' | 'plan:draft' | 'plan:apply' | 'network:edit' | 'visits:manage' | 'users:manage' | 'audit:read' | 'calendar:manage'
 
 const PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['read', 'plan:draft', 'plan:apply', 'network:edit', 'visits:manage', 'users:manage', 'audit:read'],
+  admin: ['read', 'plan:draft', 'plan:apply', 'network:edit', 'visits:manage', 'users:manage', 'audit:read', 'calendar:manage'],
   bureau: ['read', 'plan:draft', 'plan:apply', 'network:edit', 'audit:read'],
   planner: ['read', 'plan:draft', 'network:edit'],
   supervisor: ['read', 'visits:manage'],

@@ -112,6 +112,23 @@ export const OPERATIONS: Operation[] = [
   listOp('/api/supervisors', "Supervisors and their stations in the reader's scope (geometry: base, for supervisors based in it)", S.Supervisors),
   {
     method: 'get',
+    path: '/api/calendar/{year}',
+    summary: "Every day of a year with China's working days (State Council holidays and adjusted working days); a year without a published notice is `unpublished` (Monday-Friday, tentative)",
+    permission: 'read',
+    params: R.YearParams,
+    responses: { 200: ok(S.CalendarYear), 400: problem('malformed year') },
+  },
+  {
+    method: 'put',
+    path: '/api/calendar/{year}',
+    summary: "Load (or replace) a year's official arrangement from the State Council's notice; audited",
+    permission: 'calendar:manage',
+    params: R.YearParams,
+    body: R.CalendarArrangementBody,
+    responses: { 200: ok(S.CalendarYear, 'The year as now stored'), 400: problem('a field is malformed, a date outside the year or repeated, or an adjusted working day on a weekday; `field` names it') },
+  },
+  {
+    method: 'get',
     path: '/api/rules/check',
     summary: 'Programme-rule violations within a division',
     permission: 'read',

@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import { DIVISION_CODE_HINT, DIVISION_CODE_PATTERN, DIVISION_LEVELS, levelCodePattern } from '../../geodata/codes.js'
 import { SPECIAL_GROUPS } from '../../solver/policy.js'
+import { isIsoDate } from '../../solver/visits/month.js'
 
 /** A division code: province 2 digits, city 4, county 6, town 9, village 12 (geodata/codes.ts). */
 export const DivisionCode = z.string().regex(new RegExp(DIVISION_CODE_PATTERN), DIVISION_CODE_HINT)
@@ -117,3 +118,41 @@ export const TileQuery = z
   })
   .strict()
 export const TileJsonQuery = z.object({ scope: z.union([DivisionCode, z.literal('')]).optional() }).strict()
+/** A year of the working-day calendar. */
+export const YearParams = z.object({ year: z.string().regex(/^20[0-9]{2}$/, 'a year 2000-2099, e.g. 2027') })
+/** A date `YYYY-MM-DD` (an Asia/Shanghai calendar day). */
+export const CalendarDate = z
+  .string()
+  .regex(/^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, 'a date YYYY-MM-DD')
+  .refine(isIsoDate, 'not a date of the calendar')
+const CalendarName = z.string().min(1).max(40)
+/**
+ * A year's arrangement as the State Council's notice publishes it: every day off
+ * (`holidays`, weekend days inside a holiday included) and every adjusted working day
+ * (`workdays`, a Saturday or Sunday); `source` names the notice.
+ */
+export const CalendarArrangementBody = z
+  .object({
+    source: z.string().min(1).max(300),
+    holidays: z.array(z.object({ date: CalendarDate, name: CalendarName }).strict()).min(1).max(80),
+    workdays: z.array(z.object({ date: CalendarDate, name: CalendarName.optional() }).strict()).max(30),
+  })
+  .strict()
+
+/**
+ * Parameters of a visit plan (issue 11 contract; POST /api/visit-plans is built on them):
+ * every one optional, defaults in solver/policy.ts (SUPERVISION_VISITS, DEFAULT_DETOUR_FACTOR).
+ */
+const DateList = z.array(CalendarDate).max(31)
+export const VisitPlanParams = z
+  .object({
+    hoursPerDay: z.number().positive().max(24).optional(),
+    unavailable: DateList.optional(),
+    blocked: z.record(EntityId, DateList).optional(),
+    fixed: z.record(EntityId, DateList).optional(),
+    detourFactor: z.number().min(1).max(5).optional(),
+  })
+  .strict()
+/** A month `YYYY-MM`. */
+export const Month = z.string().regex(/^20[0-9]{2}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM, e.g. 2026-02')
+export const CreateVisitPlanBody = z.object({ supervisorId: EntityId, month: Month, params: VisitPlanParams.optional() }).strict()

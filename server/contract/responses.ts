@@ -362,3 +362,11 @@ export const TileJson = z.object({
   scope: z.string(),
   promoteId: z.string().nullable(),
 })
+
+/** A year of China's working-day calendar: every day, `unpublished` when no State Council notice is stored (Monday-Friday, tentative). */
+export const CalendarYear = z.object({
+  year: z.number().int(),
+  status: z.enum(['official', 'unpublished']),
+  source: z.string(),
+  days: z.array(z.object({ date: z.string(), workday: z.boolean(), name: z.string().optional() })).min(365).max(366),
+})

@@ -69,3 +69,40 @@ export async function writeStationSupervisors(trx: Knex.Transaction, within: str
     [recordset(trx, 'x', 'station_id text, supervisor_id text', assigned), under(within)],
   )
 }
+
+/** A supervisor with its base and every station it supervises (wherever they lie), or null. */
+export interface SupervisorWithStations {
+  id: string
+  name: string
+  countyCode: string
+  base: LngLat
+  stations: Array<{ id: string; name: string; townCode: string; lnglat: LngLat }>
+}
+
+/**
+ * A supervisor by id. With `scope`, only when it lies in the scope (based in it, or covering
+ * one of its stations), as the supervisors list shows it; without, as the CLI sees it.
+ */
+export async function findSupervisorWithStations(knex: Knex, id: string, scope?: string): Promise<SupervisorWithStations | null> {
+  const { rows } = await knex.raw(
+    `select v.id, v.name, v.county_code as "countyCode", ST_X(v.base) as lng, ST_Y(v.base) as lat
+       from supervisors v
+      where v.id = ? ${scope ? `and ${SUPERVISOR_IN_SCOPE}` : ''}`,
+    scope ? [id, under(scope), under(scope)] : [id],
+  )
+  if (!rows.length) return null
+  const v = rows[0]
+  const stations = await knex.raw(
+    `select s.id, s.name, s.town_code as "townCode", ST_X(s.geom) as lng, ST_Y(s.geom) as lat
+       from supervisor_stations ss join stations s on s.id = ss.station_id
+      where ss.supervisor_id = ? order by s.id`,
+    [id],
+  )
+  return {
+    id: v.id,
+    name: v.name,
+    countyCode: v.countyCode,
+    base: [Number(v.lng), Number(v.lat)],
+    stations: stations.rows.map((s: Record<string, unknown>) => ({ id: s.id, name: s.name, townCode: s.townCode, lnglat: [Number(s.lng), Number(s.lat)] })),
+  }
+}

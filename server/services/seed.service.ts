@@ -6,6 +6,7 @@ import { countDivisions, insertDataset } from '../repositories/dataset.repositor
 import { findDivision } from '../repositories/divisions.repository.js'
 import { findUserByName, insertUser } from '../repositories/users.repository.js'
 import { hashPassword } from '../auth/password.js'
+import { SUPERVISOR_STATIONS } from '../../solver/policy.js'
 
 export interface SeedReport {
   scope: GenerateScope
@@ -45,12 +46,12 @@ export const DEMO_USERS = [
 /**
  * Adds the demo users for a seeded city (bureau and viewer: the city; planner and
  * supervisor: its first county; the supervisor user is linked to a supervisor of that
- * county). Existing usernames are left alone.
+ * county with 5-8 stations, see `demoSupervisor`). Existing usernames are left alone.
  */
 export async function seedDemoUsers(knex: Knex, city: string): Promise<string[]> {
   const county = (await knex('divisions').select('code').where({ parent_code: city }).orderBy('code').first())?.code as string | undefined
   if (!county) throw new Error(`city ${city} has no counties; seed it first`)
-  const supervisor = (await knex('supervisors').select('id').where({ county_code: county }).orderBy('id').first())?.id ?? null
+  const supervisor = await demoSupervisor(knex, city, county)
   const added: string[] = []
   for (const u of DEMO_USERS) {
     if (await findUserByName(knex, u.username)) continue
@@ -65,4 +66,23 @@ export async function seedDemoUsers(knex: Knex, city: string): Promise<string[]>
     added.push(`${u.username} (${u.role}, ${scope})`)
   }
   return added
+}
+
+/**
+ * The supervisor the demo's `supervisor` user stands for: one within the rule (5-8 stations,
+ * SUPERVISOR_STATIONS) based in the given county, else in the city, else the county's first
+ * (the generator plants a 4 and a 9 as faults, which the demo user should not be).
+ */
+async function demoSupervisor(knex: Knex, city: string, county: string): Promise<string | null> {
+  const { min, max } = SUPERVISOR_STATIONS.value
+  const rows = (await knex('supervisors as v')
+    .leftJoin('supervisor_stations as ss', 'ss.supervisor_id', 'v.id')
+    .select('v.id', 'v.county_code as countyCode')
+    .count('ss.station_id as n')
+    .whereLike('v.county_code', `${city}%`)
+    .groupBy('v.id', 'v.county_code')
+    .orderBy('v.id')) as unknown as Array<{ id: string; countyCode: string; n: number | string }>
+  const fits = (r: { n: number | string }) => Number(r.n) >= min && Number(r.n) <= max
+  const pick = rows.find((r) => r.countyCode === county && fits(r)) ?? rows.find(fits) ?? rows.find((r) => r.countyCode === county)
+  return pick?.id ?? null
 }

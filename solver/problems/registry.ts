@@ -10,6 +10,7 @@ import { assignSupervisors } from './assignSupervisors.js'
 import { assignWorkers } from './assignWorkers.js'
 import { designGrids } from './designGrids.js'
 import { locate } from './locate.js'
+import { planVisits } from './planVisits.js'
 
 /** Solves a raw `LinearModel` (the engine itself, as a problem). */
 async function model(input: { model: LinearModel; options?: SolveModelOptions }, options: RunOptions = {}): Promise<ModelSolution> {
@@ -18,7 +19,7 @@ async function model(input: { model: LinearModel; options?: SolveModelOptions },
 }
 
 /** All problems by name. */
-export const PROBLEMS = { locate, allocateStaff, assignWorkers, designGrids, assignSupervisors, model } as const
+export const PROBLEMS = { locate, allocateStaff, assignWorkers, designGrids, assignSupervisors, planVisits, model } as const
 
 /** A problem's name. */
 export type ProblemName = keyof typeof PROBLEMS

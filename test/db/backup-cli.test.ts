@@ -36,7 +36,7 @@ async function cli(command: string, file: string | null, env: NodeJS.ProcessEnv)
 
 /** Every table of the app in a fresh migration, PostGIS's spatial_ref_sys aside. */
 const APP_TABLES = [
-  'audit_log', 'audit_log_divisions', 'data_versions', 'divisions', 'geometry_versions', 'grid_unit_villages', 'grid_units', 'jobs', 'knex_migrations', 'knex_migrations_lock',
+  'audit_log', 'audit_log_divisions', 'calendar_days', 'calendar_years', 'data_versions', 'divisions', 'geometry_versions', 'grid_unit_villages', 'grid_units', 'jobs', 'knex_migrations', 'knex_migrations_lock',
   'login_throttle', 'plans', 'service_points', 'sessions', 'stations', 'supervisor_stations', 'supervisors', 'users',
   'village_special_groups', 'workers',
 ]

@@ -16,6 +16,8 @@ const TABLES = [
   'supervisor_stations',
   'audit_log',
   'audit_log_divisions',
+  'calendar_years',
+  'calendar_days',
 ]
 
 async function tables(): Promise<string[]> {

@@ -48,7 +48,8 @@ afterAll(async () => {
   await new Promise((r) => server?.close(r))
 })
 
-const NOT_SCOPED = ['/api/health', '/api/openapi.json', '/api/login', '/api/logout', '/api/me', '/api/divisions']
+// The working-day calendar is national (the State Council's, the same for every scope); its PUT is admin-only (calendar.test.ts).
+const NOT_SCOPED = ['/api/health', '/api/openapi.json', '/api/login', '/api/logout', '/api/me', '/api/divisions', '/api/calendar/{year}']
 
 /** [route as documented, method, concrete path with county B's ids, body] */
 const cases = (): [string, string, string, unknown?][] => [

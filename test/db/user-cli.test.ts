@@ -8,7 +8,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { call, startApp, testDb, testDbUrl } from './harness.js'
+import { compliantDataset } from '../fixtures/compliant-dataset.js'
+import { call, loadDataset, startApp, testDb, testDbUrl } from './harness.js'
 
 const run = promisify(execFile)
 /** Runs the CLI on this file's database (on PostgreSQL; `env` may override). */
@@ -29,6 +30,31 @@ describe('npm run user', () => {
     expect(r.code).toBe(2)
     expect(r.err).toMatch(/--role must be one of/)
     expect(r.err).toMatch(/usage:/)
+  })
+
+  it('refuses a supervisor user without its supervisor, and --supervisor for another role', async () => {
+    const none = await cli(['add', 'sv-user', '--role', 'supervisor', '--password', 'long enough pw'])
+    expect(none.code).toBe(2)
+    expect(none.err).toMatch(/--role supervisor needs --supervisor/)
+    const viewer = await cli(['add', 'sv-user', '--role', 'viewer', '--scope', '4402', '--supervisor', 'sv-440203-1', '--password', 'long enough pw'])
+    expect(viewer.code).toBe(2)
+    expect(viewer.err).toMatch(/--supervisor is only for --role supervisor/)
+  })
+
+  it('refuses an unknown supervisor id (exit 2, nothing added), and adds a supervisor user scoped to its supervisor’s county', async () => {
+    // On the embedded database the CLI opens a data folder of its own (this file's database is in memory).
+    const env: NodeJS.ProcessEnv = process.env.DATABASE_URL ? {} : { DATABASE_URL: '', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'sb-cli-sv-')) }
+    const unknown = await cli(['add', 'sv-ghost', '--role', 'supervisor', '--supervisor', 'sv-999999-9', '--password', 'long enough pw'], env)
+    expect(unknown.code).toBe(2)
+    expect(unknown.err).toMatch(/--supervisor: no supervisor sv-999999-9/)
+    if (!process.env.DATABASE_URL) return // the fresh embedded folder has no supervisors (and each CLI run there boots PGlite: ~20 s)
+    expect((await cli(['list'])).out).not.toMatch(/sv-ghost/)
+    const db = await testDb()
+    await loadDataset(db, compliantDataset(2))
+    const added = await cli(['add', 'sv-real', '--role', 'supervisor', '--supervisor', 'sv-990102-1', '--password', 'long enough pw'])
+    expect(added.code, added.err).toBe(0)
+    expect(added.out).toMatch(/added sv-real \(supervisor, scope 990102, supervisor sv-990102-1 .* with \d+ stations\)/)
+    expect((await cli(['list'])).out).toMatch(/sv-real\s+supervisor\s+990102\s+sv-990102-1/)
   })
 
   it('says clearly that a running embedded server holds the data folder', async () => {

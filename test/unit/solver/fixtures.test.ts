@@ -26,7 +26,7 @@ function normalise(value: unknown): unknown {
 describe('solver fixtures', () => {
   it('has a fixture for every problem', () => {
     const problems = new Set(cases.map((c) => c.split('-')[0]))
-    for (const p of ['locate', 'allocateStaff', 'assignWorkers', 'designGrids', 'assignSupervisors']) expect(problems).toContain(p)
+    for (const p of ['locate', 'allocateStaff', 'assignWorkers', 'designGrids', 'assignSupervisors', 'planVisits']) expect(problems).toContain(p)
   })
   for (const name of cases) {
     it(name, async () => {
