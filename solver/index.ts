@@ -7,7 +7,9 @@ export {
   allocateStaff,
   combineCountyAllocations,
   verifyAllocation,
+  budgetBounds,
   DEFAULT_MOVE_PENALTY,
+  type BudgetBounds,
   type AllocateStaffInput,
   type AllocateStaffResult,
   type CountyAllocation,
@@ -21,6 +23,8 @@ export {
 } from './problems/allocateStaff.js'
 export {
   assignWorkers,
+  verifyAssignment,
+  type WorkerMove,
   type AssignWorkersInput,
   type AssignWorkersResult,
   type WorkLocation,

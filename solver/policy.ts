@@ -161,8 +161,63 @@ export function weightedDemand(
 }
 
 /**
- * Default move prices of a staff plan, in posts of deviation from the proportional share:
- * a move inside a town costs half a post, one to another town (a new employer, Shaoguan
- * plan §2(3)) 1.5.
+ * The town government employs and manages its workers (乡镇人民政府（街道办事处）负责聘用与管理社工,
+ * 3-year contracts): a worker moved to another town changes employer, so a staff plan
+ * rebalances inside each town and transfers between towns only when the planner allows it.
+ * Shaoguan plan §2(3); redeployment between a station and its points and between points
+ * (i.e. inside a town): §2(2).
  */
-export const DEFAULT_MOVE_PENALTY: { readonly withinTown: number; readonly acrossTowns: number } = { withinTown: 0.5, acrossTowns: 1.5 }
+export const TOWN_EMPLOYS_WORKERS: Rule<true> = {
+  value: true,
+  source: 'Shaoguan plan §2(2), §2(3)',
+  text: {
+    zh: '社工由乡镇人民政府（街道办事处）聘用与管理，调配在社工站与社工点之间、社工点之间进行；跨镇调动须另行允许',
+    en: 'workers are employed by their town; redeployment is between the station and its points and between points; transfers to other towns need explicit permission',
+  },
+}
+
+/** New posts are filled by the province's recruitment, about twice a year (招聘). Shaoguan plan §2(2). */
+export const RECRUITMENT_ROUNDS_PER_YEAR: Rule<number> = {
+  value: 2,
+  source: 'Shaoguan plan §2(2)',
+  text: { zh: '新增岗位由全省统一招聘补充，约每半年一次', en: "new posts are filled by the province's recruitment, about every six months" },
+}
+
+/**
+ * Default prices of a staff plan, in posts of deviation from the proportional share (the
+ * stage-two measure of allocateStaff). Planning defaults, not programme values:
+ * - `withinTown` 0.5: a worker leaving today's post for another post of the same town
+ *   (station ↔ point, point ↔ point: Shaoguan plan §2(2)) is made when it improves the spread
+ *   by more than half a post;
+ * - `recruit` 1: a new post filled at the province's recruitment (§2(2)); the number of
+ *   recruits follows from the budget, so this price only decides where they go when the
+ *   county shrinks;
+ * - `release` 4: a worker whose post the plan no longer funds (only when the budget is below
+ *   the county's headcount plus the posts the rules need); the last resort, dearer than a
+ *   transfer, so with transfers allowed a surplus worker goes to a town that would otherwise
+ *   recruit before anyone is released (without transfers the budget fixes how many);
+ * - `acrossTowns` 3: a transfer to another town (a new employer, §2(3)), allowed only with
+ *   `allowTransfers`; dearer than a move inside a town and than a recruit (plus the release it
+ *   may spare), so a transfer is made only when it improves the spread by more than 3 posts.
+ * A transferred or released worker also leaves their post: `withinTown` is part of these prices.
+ */
+export const DEFAULT_MOVE_PENALTY: { readonly withinTown: number; readonly acrossTowns: number; readonly recruit: number; readonly release: number } = {
+  withinTown: 0.5,
+  acrossTowns: 3,
+  recruit: 1,
+  release: 4,
+}
+
+/**
+ * Default longest transfer between towns when transfers are allowed: 30 km straight line from
+ * the worker's current post to the new one (about a day's round trip by the county roads of
+ * northern Guangdong; a planning default, not a programme value).
+ */
+export const DEFAULT_MAX_TRANSFER_KM = 30
+
+/**
+ * The largest budget (total workers) a county staff plan accepts: today's headcount × 1.5, or
+ * the rules' minimum if that is larger. Two recruitment rounds a year (§2(2)) can fill about
+ * that many new posts in a planning year; a planning default, not a programme value.
+ */
+export const STAFF_BUDGET_MAX_FACTOR = 1.5

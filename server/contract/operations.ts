@@ -166,6 +166,14 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: 'get',
+    path: '/api/plans/staff/bounds',
+    summary: "The budgets a county's staff plan accepts: the rules' minimum, today's headcount, the default (keep) and a sane maximum",
+    permission: 'read',
+    query: R.StaffBoundsQuery,
+    responses: { 200: ok(S.StaffBounds), 400: problem('within missing or not a county code'), 404: problem('no such county in your scope') },
+  },
+  {
+    method: 'get',
     path: '/api/plans/{id}',
     summary: 'A plan: params, verified solver result, diff, coverage before/after',
     permission: 'read',

@@ -30,20 +30,45 @@ export const WorkerMove = z.object({
 })
 
 const TownPosts = z.object({ adminPosts: Count, servicePosts: Count })
-const PostCount = z.object({ id: z.string(), name: z.string(), townCode: z.string(), before: Count, after: Count })
+/** Workers in post before and after at a station or point, and its posts left to the recruitment or vacant. */
+const PostCount = z.object({ id: z.string(), name: z.string(), townCode: z.string(), before: Count, after: Count, recruits: Count, vacant: Count })
 
 export const StaffPlanDiff = z.object({
   kind: z.literal('staff'),
   summary: z.object({
+    /** Workers moving to another post of their own town (Shaoguan plan §2(2)). */
     moves: Count,
-    crossTownMoves: Count,
+    /** Workers transferred to another town (only with allowTransfers; a new employer, §2(3)). */
+    transfers: Count,
+    /** New posts left to the province's recruitment (§2(2)). */
+    recruits: Count,
+    /** Posts the plan wants filled that neither a worker nor the recruitment fills. */
+    vacant: Count,
+    /** Workers whose post the budget no longer funds. */
+    released: Count,
     townsChanged: Count,
     pointsChanged: Count,
   }),
-  towns: z.array(z.object({ code: z.string(), name: z.string(), villages: Count, before: TownPosts, after: TownPosts })),
+  towns: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      villages: Count,
+      /** Workers in post (recruits and released workers not counted). */
+      before: TownPosts,
+      after: TownPosts,
+      recruits: Count,
+      vacant: Count,
+      released: Count,
+      transfersIn: Count,
+      transfersOut: Count,
+    }),
+  ),
   stations: z.array(PostCount),
   points: z.array(PostCount),
   moves: z.array(WorkerMove),
+  /** Workers whose post the budget no longer funds, by name (chosen by assignWorkers' objective). */
+  released: z.array(z.object({ workerId: z.string(), name: z.string(), from: PostPlace })),
 })
 
 export const GridPlanDiff = z.object({

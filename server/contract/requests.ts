@@ -49,13 +49,21 @@ export const PlanParams = z
     budget: z.number().int().min(0).max(100_000).optional(),
     moveCost: z.number().min(0).max(1000).optional(),
     crossTownMoveCost: z.number().min(0).max(1000).optional(),
+    /** Staff plans: whether a worker may be transferred to another town (default false: the town employs its workers). */
+    allowTransfers: z.boolean().optional(),
+    /** The old name of `allowTransfers` (used when `allowTransfers` is absent). */
     allowCrossTownMoves: z.boolean().optional(),
+    /** Staff plans: longest transfer, km from the worker's post to the new one (default 30). */
+    maxTransferKm: z.number().min(0).max(200).optional(),
     distanceKm: z.number().positive().max(200).optional(),
     overloadFactor: z.number().min(1).max(10).optional(),
     timeLimitSec: z.number().min(1).max(600).optional(),
     gridUnits: z.union([z.literal('keep'), z.literal('auto'), z.literal(2), z.literal(3)]).optional(),
   })
   .strict()
+
+/** GET /api/plans/staff/bounds: the budgets a county's staff plan accepts. */
+export const StaffBoundsQuery = z.object({ within: z.string().regex(new RegExp(levelCodePattern('county')), 'a county code of 6 digits, e.g. 440222') }).strict()
 
 export const CreatePlanBody = z.object({ kind: z.enum(PLAN_KINDS), within: DivisionCode, params: PlanParams.optional() }).strict()
 

@@ -295,6 +295,20 @@ export const PlanListItem = PlanSummary.extend({
 })
 export const PlanList = z.object({ plans: z.array(PlanListItem) })
 
+/** GET /api/plans/staff/bounds: budgets (total workers) a county's staff plan accepts. */
+export const StaffBounds = z.object({
+  within: z.string(),
+  name: z.string(),
+  /** The smallest headcount the rules allow (2 admin posts per station, service posts ≥ villages and ≥ points). */
+  minimum: z.number().int().min(0),
+  /** Today's workers. */
+  current: z.number().int().min(0),
+  /** The default budget: every town keeps its workers and recruits what the rules need. */
+  keep: z.number().int().min(0),
+  /** The largest budget accepted: today × STAFF_BUDGET_MAX_FACTOR (solver/policy.ts), or `keep` if larger. */
+  maximum: z.number().int().min(0),
+})
+
 export const EditResult = z.object({ dataVersion: z.number().int(), warnings: RuleCheck.shape.violations })
 
 export const AuditEntry = z.object({

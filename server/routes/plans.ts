@@ -1,6 +1,6 @@
 import { Router } from 'express'
 import type { Knex } from 'knex'
-import { ApprovePlanBody, CreatePlanBody, IdParams, ReturnPlanBody, SubmitPlanBody, WithinQuery } from '../contract/requests.js'
+import { ApprovePlanBody, CreatePlanBody, IdParams, ReturnPlanBody, StaffBoundsQuery, SubmitPlanBody, WithinQuery } from '../contract/requests.js'
 import { userWith } from '../http/session.js'
 import { parseInput } from '../http/validate.js'
 import type { JobQueue } from '../services/jobs.js'
@@ -17,6 +17,7 @@ import {
   planView,
   returnPlan,
   revertPlan,
+  staffBounds,
   submitPlan,
 } from '../services/plans.service.js'
 
@@ -33,6 +34,11 @@ export function planRoutes(knex: Knex, jobs: JobQueue): Router {
     const user = userWith(res, 'read')
     const { within } = parseInput(WithinQuery, req.query, 'query')
     res.json({ plans: await listPlans(knex, user, within) })
+  })
+  router.get('/api/plans/staff/bounds', async (req, res) => {
+    const user = userWith(res, 'read')
+    const { within } = parseInput(StaffBoundsQuery, req.query, 'query')
+    res.json(await staffBounds(knex, user, within))
   })
   router.get('/api/plans/:id', async (req, res) => {
     const user = userWith(res, 'read')

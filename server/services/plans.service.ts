@@ -21,7 +21,7 @@ import { coverageSummary } from './coverage.service.js'
 import { requireDivision, scopeNote } from './divisions.service.js'
 import type { JobContext, JobHandler, JobQueue } from './jobs.js'
 import { gridsPlan } from './plans/grids.plan.js'
-import { staffPlan } from './plans/staff.plan.js'
+import { staffBudgetBounds, staffPlan } from './plans/staff.plan.js'
 import { supervisorsPlan } from './plans/supervisors.plan.js'
 import { PlanInfeasible, type PlanStrategy, type PlanParams } from './plans/types.js'
 
@@ -61,6 +61,12 @@ async function coverageIf(knex: Knex, kind: PlanStrategy<unknown>, within: strin
   return after!
 }
 
+/** The budgets a county's staff plan accepts (GET /api/plans/staff/bounds); 404 outside the scope. */
+export async function staffBounds(knex: Knex, user: SessionUser, within: string) {
+  await requireDivision(knex, within, user.scope)
+  return { within, ...(await staffBudgetBounds(knex, within)) }
+}
+
 /** Creates a plan and queues the job that computes it. */
 export async function createPlan(
   knex: Knex,
@@ -76,7 +82,7 @@ export async function createPlan(
       'within',
     )
   }
-  kind.validate?.(input.params, input.within)
+  await kind.validate?.(input.params, input.within, knex)
   const id = randomUUID()
   const jobId = randomUUID()
   await plans.insertPlan(knex, { id, kind: input.kind, within: input.within, status: 'computing', params: input.params as Record<string, unknown>, createdBy: user.username })
@@ -110,7 +116,7 @@ async function computePlan(knex: Knex, id: string, kind: PlanStrategy<unknown>, 
     const computed = await kind.compute(knex, within, params, ctx)
     signal.throwIfAborted()
     progress(0.95, { step: 'comparing', done: 0, total: 1 })
-    const diff = await kind.diff(knex, within, before, computed.target)
+    const diff = await kind.diff(knex, within, before, computed.target, computed.result)
     const coverageAfter = await coverageIf(knex, kind, within, params, computed.target)
     signal.throwIfAborted()
     // Only a plan still computing takes the result: a cancel meanwhile wins.

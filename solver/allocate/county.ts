@@ -2,6 +2,8 @@
  * Input types of `allocateStaff` and their validated, numeric form (one county at a time).
  */
 import { resolveWeights, villageDemand, type DemandSource, type DemandWeights } from '../demand.js'
+import { isLngLat, type LngLat } from '../geo.js'
+import { POINT_STAFFED, STATION_ADMIN_POSTS_MIN, TOWN_SERVICE_POSTS_PER_VILLAGE } from '../policy.js'
 import { SolverInputError } from '../types.js'
 
 /** A village with its weighted demand and the service point that covers it. */
@@ -18,13 +20,15 @@ export interface ServicePointInput {
   name?: string
   gridUnitId?: string
   workers: number
+  /** Where the point is (for the distance of a transfer between towns). */
+  lnglat?: LngLat
 }
 
 /** A town (乡镇/街道) with its station, villages and service points. */
 export interface TownInput {
   code: string
   name?: string
-  station: { id: string; adminPosts: number }
+  station: { id: string; adminPosts: number; lnglat?: LngLat }
   villages: VillageInput[]
   points: ServicePointInput[]
 }
@@ -49,15 +53,26 @@ export interface TownData {
   demand: number
   points: Array<{ id: string; name: string; demand: number; workers0: number; villages: number }>
   today: number
+  /** Coordinates of the station and every point (null when one of them has none). */
+  locations: LngLat[] | null
 }
 
 /** Validated numeric form of a county. */
 export interface CountyData {
   code: string
   name: string
+  /** The plan's total posts: the given budget, else `keep`. */
   budget: number
+  /** Today's headcount (admin + service workers). */
   today: number
+  /** Every town keeps its workers and recruits what the rules need: Σ_t max(today_t, ruleNeed_t). */
+  keep: number
   towns: TownData[]
+}
+
+/** Least workers a town needs by the rules alone: admin minimum + max(villages, points). Shaoguan plan §2(2). */
+export function ruleNeed(town: Pick<TownData, 'villageCount' | 'points'>): number {
+  return STATION_ADMIN_POSTS_MIN.value + Math.max(TOWN_SERVICE_POSTS_PER_VILLAGE.value * town.villageCount, POINT_STAFFED.value * town.points.length)
 }
 
 const nonNegInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0
@@ -120,10 +135,14 @@ export function toCountyData(counties: CountyInput[], weightsIn?: Partial<Demand
         demand,
         points,
         today,
+        locations: [t.station.lnglat, ...t.points.map((p) => p.lnglat)].every(isLngLat)
+          ? [t.station.lnglat as LngLat, ...t.points.map((p) => p.lnglat as LngLat)]
+          : null,
       }
     })
     const today = towns.reduce((s, t) => s + t.today, 0)
     if (c.budget !== undefined && !nonNegInt(c.budget)) throw new SolverInputError(`${f}.budget must be an integer ≥ 0`, `${f}.budget`)
-    return { code: c.code, name: c.name ?? c.code, budget: c.budget ?? today, today, towns }
+    const keep = towns.reduce((s, t) => s + Math.max(t.today, ruleNeed(t)), 0)
+    return { code: c.code, name: c.name ?? c.code, budget: c.budget ?? keep, today, keep, towns }
   })
 }

@@ -2,13 +2,12 @@
  * Why a county's staffing cannot meet the programme's rules, in domain words (zh and en),
  * found before any solver runs.
  */
-import { POINT_STAFFED, STATION_ADMIN_POSTS_MIN, TOWN_SERVICE_POSTS_PER_VILLAGE, VILLAGE_COVERAGE } from '../policy.js'
+import { STATION_ADMIN_POSTS_MIN, TOWN_SERVICE_POSTS_PER_VILLAGE, VILLAGE_COVERAGE } from '../policy.js'
 import type { Infeasibility } from '../types.js'
-import type { CountyData } from './county.js'
-import { pointMinimum, townNeed, type TownLimit } from './minMaxLoad.js'
+import { ruleNeed, type CountyData } from './county.js'
 
 /** Every rule the county's input breaks whatever the allocation; empty when a plan exists. */
-export function explainCounty(county: CountyData, limits: readonly TownLimit[]): Infeasibility[] {
+export function explainCounty(county: CountyData): Infeasibility[] {
   const out: Infeasibility[] = []
   const admin = STATION_ADMIN_POSTS_MIN.value
   for (const t of county.towns) {
@@ -28,26 +27,11 @@ export function explainCounty(county: CountyData, limits: readonly TownLimit[]):
       })
     }
   }
-  const needs = county.towns.map((t) => townNeed(t, t.points.map((p) => pointMinimum(p.demand, Infinity))))
-  county.towns.forEach((t, i) => {
-    if (needs[i] <= limits[i].upper) return
-    const service = needs[i] - admin
-    const byVillages = TOWN_SERVICE_POSTS_PER_VILLAGE.value * t.villageCount >= t.points.length
-    const rule = byVillages ? TOWN_SERVICE_POSTS_PER_VILLAGE : POINT_STAFFED
-    out.push({
-      rule: byVillages ? 'TOWN_SERVICE_POSTS_PER_VILLAGE' : 'POINT_STAFFED',
-      source: sources(rule.source, STATION_ADMIN_POSTS_MIN.source),
-      code: t.code,
-      name: t.name,
-      numbers: { villages: t.villageCount, points: t.points.length, required: needs[i], workers: limits[i].upper },
-      message: {
-        zh: `${t.name}有${t.villageCount}个村(居)、${t.points.length}个社工点，至少需要${needs[i]}名社工（事务性岗位${admin}人＋服务性岗位${service}人），但只有${limits[i].upper}人，且不允许跨镇调配：${rule.text.zh}`,
-        en: `${t.name} has ${t.villageCount} villages and ${t.points.length} service points, so it needs at least ${needs[i]} workers (${admin} administrative + ${service} service posts), but only ${limits[i].upper} workers and moves to other towns are not allowed: ${rule.text.en}`,
-      },
-    })
-  })
   if (out.length > 0) return out
-  const required = county.towns.reduce((s, _t, i) => s + Math.max(needs[i], limits[i].lower), 0)
+  // Towns recruit what the rules need and release what the budget cannot fund, so only a
+  // budget below the rules' minimum cannot be planned.
+  const needs = county.towns.map((t) => ruleNeed(t))
+  const required = needs.reduce((s, x) => s + x, 0)
   if (required > county.budget) {
     const short = county.towns
       .map((t, i) => ({ t, need: needs[i] }))

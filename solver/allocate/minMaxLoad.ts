@@ -10,12 +10,7 @@
  */
 import { POINT_STAFFED, STATION_ADMIN_POSTS_MIN, TOWN_SERVICE_POSTS_PER_VILLAGE } from '../policy.js'
 import type { CountyData, TownData } from './county.js'
-
-/** Bounds on a town's total workers that come from the cross-town rule. */
-export interface TownLimit {
-  lower: number
-  upper: number
-}
+import { frameFeasible, type StaffingFrame } from './frame.js'
 
 /** Service workers point p needs so that its demand per worker is at most `limit`. */
 export function pointMinimum(demand: number, limit: number): number {
@@ -33,28 +28,9 @@ export function townNeed(town: TownData, minima: readonly number[]): number {
   return STATION_ADMIN_POSTS_MIN.value + service
 }
 
-/**
- * A town's total may not change when cross-town moves are forbidden: it may only grow if
- * the budget grows (new hires), and only shrink if the budget shrinks.
- */
-export function townLimits(county: CountyData, allowCrossTown: boolean): TownLimit[] {
-  return county.towns.map((t) => ({
-    lower: !allowCrossTown && county.budget >= county.today ? t.today : 0,
-    upper: !allowCrossTown && county.budget <= county.today ? t.today : Infinity,
-  }))
-}
-
 /** Whether the county can meet every rule when its points need `minima[t][k]` service workers. */
-export function feasibleWith(county: CountyData, limits: readonly TownLimit[], minima: readonly (readonly number[])[]): boolean {
-  let low = 0
-  let high = 0
-  for (let t = 0; t < county.towns.length; t++) {
-    const need = Math.max(townNeed(county.towns[t], minima[t]), limits[t].lower)
-    if (need > limits[t].upper) return false
-    low += need
-    high += limits[t].upper
-  }
-  return low <= county.budget && county.budget <= high
+export function feasibleWith(county: CountyData, frame: StaffingFrame, minima: readonly (readonly number[])[]): boolean {
+  return frameFeasible(county, frame, county.towns.map((t, i) => townNeed(t, minima[i])))
 }
 
 function minimaAt(county: CountyData, limit: number): number[][] {
@@ -62,8 +38,8 @@ function minimaAt(county: CountyData, limit: number): number[][] {
 }
 
 /** The least achievable largest demand per service worker (null when the rules alone fail). */
-export function minMaxLoad(county: CountyData, limits: readonly TownLimit[]): number | null {
-  if (!feasibleWith(county, limits, minimaAt(county, Infinity))) return null
+export function minMaxLoad(county: CountyData, frame: StaffingFrame): number | null {
+  if (!feasibleWith(county, frame, minimaAt(county, Infinity))) return null
   let maxD = 0
   for (const t of county.towns) for (const p of t.points) maxD = Math.max(maxD, p.demand)
   if (maxD === 0) return 0
@@ -71,7 +47,7 @@ export function minMaxLoad(county: CountyData, limits: readonly TownLimit[]): nu
   let hi = maxD
   for (let it = 0; it < 200 && hi - lo > 1e-12 * maxD; it++) {
     const mid = (lo + hi) / 2
-    if (feasibleWith(county, limits, minimaAt(county, mid))) hi = mid
+    if (feasibleWith(county, frame, minimaAt(county, mid))) hi = mid
     else lo = mid
   }
   // Exact descent: the achieved ratio r is feasible; try giving every point at r one more worker.
@@ -84,7 +60,7 @@ export function minMaxLoad(county: CountyData, limits: readonly TownLimit[]): nu
         return d / k >= r * (1 - 1e-12) ? k + 1 : k
       }),
     )
-    if (r === 0 || !feasibleWith(county, limits, bumped)) return r
+    if (r === 0 || !feasibleWith(county, frame, bumped)) return r
     minima = bumped
   }
 }

@@ -13,12 +13,21 @@
  * Every rule of DESIGN.md §3 is a constraint, read from solver/policy.ts.
  */
 import { explainCounty } from '../allocate/explain.js'
-import { toCountyData, type CountyData, type CountyInput } from '../allocate/county.js'
-import { achievedLoad, minMaxLoad, pointMinimum, townLimits, type TownLimit } from '../allocate/minMaxLoad.js'
+import { ruleNeed, toCountyData, type CountyData, type CountyInput } from '../allocate/county.js'
+import { staffingFrame, type StaffingFrame } from '../allocate/frame.js'
+import { achievedLoad, minMaxLoad, pointMinimum } from '../allocate/minMaxLoad.js'
 import { buildAllocationModel, valueOf, type MovePenalty } from '../allocate/model.js'
 import type { DemandWeights } from '../demand.js'
 import { resolveWeights } from '../demand.js'
-import { DEFAULT_MOVE_PENALTY, POINT_STAFFED, STATION_ADMIN_POSTS_MIN, TOWN_SERVICE_POSTS_PER_VILLAGE } from '../policy.js'
+import {
+  DEFAULT_MAX_TRANSFER_KM,
+  DEFAULT_MOVE_PENALTY,
+  POINT_STAFFED,
+  STAFF_BUDGET_MAX_FACTOR,
+  STATION_ADMIN_POSTS_MIN,
+  TOWN_SERVICE_POSTS_PER_VILLAGE,
+} from '../policy.js'
+import { haversineMetres } from '../geo.js'
 import { solveModel } from '../solve.js'
 import { SolverInputError, type Infeasibility, type RunOptions, type SolveMeta, type SolveStatus } from '../types.js'
 
@@ -31,10 +40,14 @@ export interface AllocateStaffInput {
   counties: CountyInput[]
   /** Weights of weighted demand; defaults DEFAULT_DEMAND_WEIGHTS in solver/policy.ts. */
   weights?: Partial<DemandWeights>
-  /** Price of a move in service posts of deviation; default { withinTown: 0.5, acrossTowns: 1.5 }. */
+  /** Prices in service posts of deviation; defaults DEFAULT_MOVE_PENALTY in solver/policy.ts. */
   movePenalty?: Partial<MovePenalty>
-  /** Whether a worker may move to another town of the same county (default true). */
+  /** Whether a worker may be transferred to another town of the same county (default false: Shaoguan plan §2(3)). */
+  allowTransfers?: boolean
+  /** Old name of `allowTransfers` (used when `allowTransfers` is absent). */
   allowCrossTownMoves?: boolean
+  /** Longest transfer, km from the worker's post to the new one (default DEFAULT_MAX_TRANSFER_KM). */
+  maxTransferKm?: number
   /** Relative slack on the least largest demand per worker in stage two (default 0). */
   maxLoadTolerance?: number
 }
@@ -60,6 +73,13 @@ export interface TownAllocation {
   today: { adminPosts: number; servicePosts: number }
   adminPosts: number
   servicePosts: number
+  /** New posts of the town, filled at the province's recruitment (Shaoguan plan §2(2)). */
+  recruits: number
+  /** Workers of the town whose posts the budget no longer funds. */
+  released: number
+  /** Workers transferred from / to other towns (only with `allowTransfers`). */
+  transfersIn: number
+  transfersOut: number
   points: PointAllocation[]
 }
 
@@ -69,11 +89,18 @@ export interface CountyAllocation extends SolveMeta {
   name: string
   budget: number
   today: number
+  /** Every town keeps its workers and recruits what the rules need: the default budget. */
+  keep: number
   /** Stage one: the least possible largest weighted demand per service worker. */
   maxDemandPerWorker: number | null
   /** Σ_p |s_p − share_p| of the plan. */
   deviation: number | null
-  moves: { withinTown: number; acrossTowns: number }
+  /** Workers leaving their post for another of the same town, and transfers between towns. */
+  moves: { withinTown: number; transfers: number }
+  recruits: number
+  released: number
+  /** Transfers by pair of towns. */
+  transfers: Array<{ from: string; to: string; count: number }>
   towns: TownAllocation[]
 }
 
@@ -84,9 +111,25 @@ export interface AllocateStaffResult extends SolveMeta {
   parameters: {
     weights: DemandWeights
     movePenalty: MovePenalty
-    allowCrossTownMoves: boolean
+    allowTransfers: boolean
+    maxTransferKm: number
     maxLoadTolerance: number
   }
+}
+
+/** The budgets a county's plan accepts: `minimum` the rules need, `current` headcount, `keep` (the default), a sane `maximum`. */
+export interface BudgetBounds {
+  minimum: number
+  current: number
+  keep: number
+  maximum: number
+}
+
+/** Budget bounds of one county (solver/policy.ts STAFF_BUDGET_MAX_FACTOR). */
+export function budgetBounds(county: CountyInput, weights?: Partial<DemandWeights>): BudgetBounds {
+  const [c] = toCountyData([{ ...county, budget: undefined }], weights)
+  const minimum = c.towns.reduce((s, t) => s + ruleNeed(t), 0)
+  return { minimum, current: c.today, keep: c.keep, maximum: Math.max(c.keep, Math.ceil(c.today * STAFF_BUDGET_MAX_FACTOR)) }
 }
 
 export { DEFAULT_MOVE_PENALTY }
@@ -96,8 +139,8 @@ export async function allocateStaff(input: AllocateStaffInput, options: RunOptio
   const started = Date.now()
   const parameters = resolveParameters(input)
   const counties = toCountyData(input?.counties, input?.weights)
-  const limits = counties.map((c) => townLimits(c, parameters.allowCrossTownMoves))
-  const explanations = counties.flatMap((c, i) => explainCounty(c, limits[i]))
+  const frames = counties.map((c) => staffingFrame(c, parameters))
+  const explanations = counties.flatMap((c) => explainCounty(c))
   if (explanations.length > 0) {
     return {
       status: 'infeasible',
@@ -116,7 +159,7 @@ export async function allocateStaff(input: AllocateStaffInput, options: RunOptio
   for (let i = 0; i < counties.length; i++) {
     if (options.cancel?.cancelled) break
     const left = Number.isFinite(deadline) ? Math.max(0.05, (deadline - Date.now()) / 1000 / (counties.length - i)) : undefined
-    results.push(await allocateCounty(counties[i], limits[i], parameters, { ...options, timeLimitSec: left }))
+    results.push(await allocateCounty(counties[i], frames[i], parameters, { ...options, timeLimitSec: left }))
     options.onProgress?.({ stage: `county ${i + 1}/${counties.length}`, elapsedMs: Date.now() - started })
   }
   return { ...combineMeta(results, counties.length, started), counties: results, parameters }
@@ -124,16 +167,16 @@ export async function allocateStaff(input: AllocateStaffInput, options: RunOptio
 
 async function allocateCounty(
   county: CountyData,
-  limits: readonly TownLimit[],
+  frame: StaffingFrame,
   params: AllocateStaffResult['parameters'],
   options: RunOptions,
 ): Promise<CountyAllocation> {
   const started = Date.now()
-  const lstar = minMaxLoad(county, limits)
+  const lstar = minMaxLoad(county, frame)
   if (lstar === null) throw new Error(`county ${county.code}: feasibility check disagrees with the explanation`)
   const limit = lstar * (1 + params.maxLoadTolerance)
   const minima = county.towns.map((t) => t.points.map((p) => pointMinimum(p.demand, limit)))
-  const am = buildAllocationModel(county, limits, minima, params.movePenalty)
+  const am = buildAllocationModel(county, frame, minima, params.movePenalty)
   const sol = await solveModel(am.model, {
     backend: options.backend,
     lpRelaxation: true,
@@ -148,13 +191,20 @@ async function allocateCounty(
     name: county.name,
     budget: county.budget,
     today: county.today,
+    keep: county.keep,
     maxDemandPerWorker: lstar,
     deviation: null,
-    moves: { withinTown: 0, acrossTowns: 0 },
+    moves: { withinTown: 0, transfers: 0 },
+    recruits: 0,
+    released: 0,
+    transfers: [],
     towns: [],
   }
   const values = sol.values
   if (!sol.verified || !values) return base
+  const transfers = am.transfers
+    .map((x) => ({ from: county.towns[x.from].code, to: county.towns[x.to].code, count: Math.round(values[x.v]) }))
+    .filter((x) => x.count > 0)
   const towns: TownAllocation[] = county.towns.map((t, ti) => {
     const points = t.points.map((p, k) => {
       const posts = valueOf(am.service[ti][k], values)
@@ -169,12 +219,24 @@ async function allocateCounty(
       today: { adminPosts: t.admin0, servicePosts: t.points.reduce((s, p) => s + p.workers0, 0) },
       adminPosts: valueOf(am.admin[ti], values),
       servicePosts: points.reduce((s, p) => s + p.posts, 0),
+      recruits: Math.round(values[am.recruit[ti]]),
+      released: Math.round(values[am.release[ti]]),
+      transfersIn: transfers.filter((x) => x.to === t.code).reduce((s, x) => s + x.count, 0),
+      transfersOut: transfers.filter((x) => x.from === t.code).reduce((s, x) => s + x.count, 0),
       points,
     }
   })
   const deviation = towns.reduce((a, t, ti) => a + t.points.reduce((b, p, k) => b + Math.abs(p.posts - am.shares[ti][k]), 0), 0)
-  const allocation = { ...base, towns, moves: countMoves(towns), deviation }
-  const broken = checkCountyAllocation(county, limits, allocation, limit)
+  const allocation: CountyAllocation = {
+    ...base,
+    towns,
+    transfers,
+    moves: countMoves(towns),
+    recruits: towns.reduce((s, t) => s + t.recruits, 0),
+    released: towns.reduce((s, t) => s + t.released, 0),
+    deviation,
+  }
+  const broken = checkCountyAllocation(county, params, allocation, limit)
   if (broken.length > 0) {
     return { ...base, status: 'error', verified: false, objective: null, backendStatus: `rule check failed: ${broken.slice(0, 3).join('; ')}` }
   }
@@ -182,28 +244,54 @@ async function allocateCounty(
   return allocation
 }
 
-/** Workers who leave their post, and those who leave their town, in a plan. */
-function countMoves(towns: readonly TownAllocation[]): { withinTown: number; acrossTowns: number } {
-  let leaving = 0
-  let across = 0
+/** Workers who leave their post for another of their town, and transfers, in a plan. */
+function countMoves(towns: readonly TownAllocation[]): { withinTown: number; transfers: number } {
+  let within = 0
+  let transfers = 0
   for (const t of towns) {
-    leaving += Math.max(0, t.today.adminPosts - t.adminPosts)
+    let leaving = Math.max(0, t.today.adminPosts - t.adminPosts)
     for (const p of t.points) leaving += Math.max(0, p.today - p.posts)
-    across += Math.max(0, t.today.adminPosts + t.today.servicePosts - t.adminPosts - t.servicePosts)
+    within += Math.max(0, leaving - t.transfersOut - t.released)
+    transfers += t.transfersOut
   }
-  return { withinTown: leaving - across, acrossTowns: across }
+  return { withinTown: within, transfers }
 }
 
-/** Checks a county's plan against every programme rule and the plan's own limits. */
+/**
+ * Checks a county's plan against every programme rule and the town-employer rule, on its own
+ * (without the model): posts per station and point, each town's headcount = today + recruits −
+ * released + transfers in − out, recruits and releases as the budget allows, no transfer unless
+ * allowed and none longer than `maxTransferKm`, and the counts the plan reports.
+ */
 export function checkCountyAllocation(
   county: CountyData,
-  limits: readonly TownLimit[],
-  plan: Pick<CountyAllocation, 'towns'>,
+  rule: { allowTransfers: boolean; maxTransferKm: number },
+  plan: Pick<CountyAllocation, 'towns' | 'transfers' | 'recruits' | 'released'>,
   loadLimit?: number,
 ): string[] {
   const errors: string[] = []
   let total = 0
   if (plan.towns.length !== county.towns.length) return [`${plan.towns.length} towns in the plan, ${county.towns.length} in the county`]
+  const shrinking = county.budget < county.keep
+  const inflow = new Map<string, number>()
+  const outflow = new Map<string, number>()
+  const index = new Map(county.towns.map((t, i) => [t.code, i]))
+  for (const x of plan.transfers) {
+    const [a, b] = [index.get(x.from), index.get(x.to)]
+    if (a === undefined || b === undefined || a === b || !(Number.isInteger(x.count) && x.count > 0)) {
+      errors.push(`transfer ${x.from} → ${x.to} (${x.count}) is not between two towns of the county`)
+      continue
+    }
+    if (!rule.allowTransfers) errors.push(`${x.count} transfers ${x.from} → ${x.to} although transfers are not allowed (Shaoguan plan §2(3))`)
+    else {
+      const span = spanKm(county.towns[a].locations, county.towns[b].locations)
+      if (!(span <= rule.maxTransferKm)) errors.push(`transfers ${x.from} → ${x.to}: posts up to ${span.toFixed(1)} km apart, above maxTransferKm ${rule.maxTransferKm}`)
+    }
+    inflow.set(x.to, (inflow.get(x.to) ?? 0) + x.count)
+    outflow.set(x.from, (outflow.get(x.from) ?? 0) + x.count)
+  }
+  let recruits = 0
+  let released = 0
   county.towns.forEach((t, ti) => {
     const pt = plan.towns[ti]
     if (pt.code !== t.code || pt.points.length !== t.points.length) {
@@ -223,11 +311,23 @@ export function checkCountyAllocation(
       errors.push(`${t.name}: ${service} service posts for ${t.villageCount} villages (${TOWN_SERVICE_POSTS_PER_VILLAGE.text.en})`)
     }
     if (t.uncovered.length > 0) errors.push(`${t.name}: villages not covered`)
+    if (!(Number.isInteger(pt.recruits) && pt.recruits >= 0 && Number.isInteger(pt.released) && pt.released >= 0)) {
+      errors.push(`${t.name}: recruits ${pt.recruits} and released ${pt.released} must be integers ≥ 0`)
+    }
+    if (pt.transfersIn !== (inflow.get(t.code) ?? 0) || pt.transfersOut !== (outflow.get(t.code) ?? 0)) errors.push(`${t.name}: transfers in/out do not match the transfers`)
     const townTotal = pt.adminPosts + service
-    if (townTotal < limits[ti].lower || townTotal > limits[ti].upper) errors.push(`${t.name}: ${townTotal} workers outside [${limits[ti].lower}, ${limits[ti].upper}]`)
+    const workers = t.today + pt.recruits - pt.released + (inflow.get(t.code) ?? 0) - (outflow.get(t.code) ?? 0)
+    if (townTotal !== workers) errors.push(`${t.name}: ${townTotal} posts but ${t.today} workers + ${pt.recruits} recruits − ${pt.released} released ± transfers = ${workers}`)
+    if (pt.released > 0 && !shrinking) errors.push(`${t.name}: ${pt.released} workers released although the budget ${county.budget} funds every worker and the rules (${county.keep})`)
+    if (pt.released > t.today) errors.push(`${t.name}: ${pt.released} released of ${t.today} workers`)
+    if (shrinking && pt.recruits > Math.max(0, ruleNeed(t) - t.today)) errors.push(`${t.name}: ${pt.recruits} recruits while the county shrinks; the rules need ${Math.max(0, ruleNeed(t) - t.today)}`)
+    recruits += pt.recruits
+    released += pt.released
     total += townTotal
   })
   if (total !== county.budget) errors.push(`${county.name}: ${total} posts for a budget of ${county.budget}`)
+  if (recruits !== plan.recruits || released !== plan.released) errors.push(`${county.name}: reports ${plan.recruits} recruits and ${plan.released} released, its towns ${recruits} and ${released}`)
+  if (recruits - released !== county.budget - county.today) errors.push(`${county.name}: ${recruits} recruits − ${released} released ≠ budget ${county.budget} − ${county.today} workers`)
   if (loadLimit !== undefined) {
     const load = achievedLoad(county, plan.towns.map((t) => t.points.map((p) => p.posts)))
     if (load > loadLimit * (1 + 1e-9)) errors.push(`${county.name}: largest demand per worker ${load} above ${loadLimit}`)
@@ -235,19 +335,26 @@ export function checkCountyAllocation(
   return errors
 }
 
+/** Largest distance (km) between the locations of two towns, computed here on purpose (not frame.ts). */
+function spanKm(a: CountyData['towns'][number]['locations'], b: CountyData['towns'][number]['locations']): number {
+  if (!a || !b) return Infinity
+  let most = 0
+  for (const p of a) for (const q of b) most = Math.max(most, haversineMetres(p, q) / 1000)
+  return most
+}
+
 /** Re-checks a whole `allocateStaff` result against its input; returns broken rules in words. */
 export function verifyAllocation(input: AllocateStaffInput, result: AllocateStaffResult): string[] {
   const counties = toCountyData(input.counties, input.weights)
-  const allow = input.allowCrossTownMoves ?? true
+  const params = resolveParameters(input)
   const errors: string[] = []
   for (const c of counties) {
     const plan = result.counties.find((x) => x.code === c.code)
     if (!plan) errors.push(`county ${c.code} missing from the result`)
     else if (plan.verified) {
-      const limits = townLimits(c, allow)
-      const lstar = minMaxLoad(c, limits)
-      const limit = lstar === null ? undefined : lstar * (1 + (input.maxLoadTolerance ?? 0))
-      errors.push(...checkCountyAllocation(c, limits, plan, limit))
+      const lstar = minMaxLoad(c, staffingFrame(c, params))
+      const limit = lstar === null ? undefined : lstar * (1 + params.maxLoadTolerance)
+      errors.push(...checkCountyAllocation(c, params, plan, limit))
     }
   }
   return errors
@@ -256,15 +363,18 @@ export function verifyAllocation(input: AllocateStaffInput, result: AllocateStaf
 function resolveParameters(input: AllocateStaffInput): AllocateStaffResult['parameters'] {
   if (!input || typeof input !== 'object') throw new SolverInputError('input must be an object')
   const movePenalty = { ...DEFAULT_MOVE_PENALTY, ...(input.movePenalty ?? {}) }
-  if (!(movePenalty.withinTown >= 0 && movePenalty.acrossTowns >= movePenalty.withinTown)) {
-    throw new SolverInputError('movePenalty needs 0 ≤ withinTown ≤ acrossTowns', 'movePenalty')
+  if (!(movePenalty.withinTown >= 0 && movePenalty.acrossTowns >= movePenalty.withinTown && movePenalty.release >= 0 && movePenalty.recruit >= 0)) {
+    throw new SolverInputError('movePenalty needs 0 ≤ withinTown ≤ acrossTowns, release ≥ 0 and recruit ≥ 0', 'movePenalty')
   }
+  const maxTransferKm = input.maxTransferKm ?? DEFAULT_MAX_TRANSFER_KM
+  if (!(maxTransferKm >= 0)) throw new SolverInputError('maxTransferKm must be ≥ 0', 'maxTransferKm')
   const maxLoadTolerance = input.maxLoadTolerance ?? 0
   if (!(maxLoadTolerance >= 0)) throw new SolverInputError('maxLoadTolerance must be ≥ 0', 'maxLoadTolerance')
   return {
     weights: resolveWeights(input.weights),
     movePenalty,
-    allowCrossTownMoves: input.allowCrossTownMoves ?? true,
+    allowTransfers: input.allowTransfers ?? input.allowCrossTownMoves ?? false,
+    maxTransferKm,
     maxLoadTolerance,
   }
 }

@@ -5,8 +5,10 @@
  * worker's post within the scope.
  */
 import {
+  budgetBounds,
   combineCountyAllocations,
   DEFAULT_MOVE_PENALTY,
+  type BudgetBounds,
   solveOffThread,
   type MovePenalty,
   type AllocateStaffResult,
@@ -14,9 +16,11 @@ import {
   type CountyInput,
   type WorkLocation,
 } from '../../../solver/index.js'
+import type { Knex } from 'knex'
 import { isLevel } from '../../../geodata/codes.js'
 import { haversineMetres } from '../../../solver/geo.js'
 import { BadRequest } from '../../errors.js'
+import { PLAN_DEFAULTS } from '../../contract/defaults.js'
 import { readWorkerPosts, staffFacts, writeWorkerPosts, type StaffFacts, type WorkerPost } from '../../repositories/staff.repository.js'
 import { PlanInfeasible, type PlanStrategy, type PlanParams } from './types.js'
 import type { StaffPlanDiff } from '../../contract/plan-diffs.js'
@@ -33,15 +37,35 @@ const solverMeta = (r: { status: string; objective: number | null; bound?: numbe
 })
 
 /**
- * The move penalties of the plan (the solver's defaults where not given). A move to
- * another town may not cost less than one within a town: 400 naming the field.
+ * The move penalties of the plan (the solver's defaults where not given). A transfer to
+ * another town may not cost less than a move within a town: 400 naming the field.
  */
 export function movePenalty(params: PlanParams): MovePenalty {
-  const p = { withinTown: params.moveCost ?? DEFAULT_MOVE_PENALTY.withinTown, acrossTowns: params.crossTownMoveCost ?? DEFAULT_MOVE_PENALTY.acrossTowns }
+  const p = {
+    ...DEFAULT_MOVE_PENALTY,
+    withinTown: params.moveCost ?? DEFAULT_MOVE_PENALTY.withinTown,
+    acrossTowns: params.crossTownMoveCost ?? DEFAULT_MOVE_PENALTY.acrossTowns,
+  }
   if (p.acrossTowns < p.withinTown) {
     throw new BadRequest(`params.crossTownMoveCost (${p.acrossTowns}) must be at least params.moveCost (${p.withinTown})`, 'params.crossTownMoveCost')
   }
   return p
+}
+
+/** Transfers between towns: `allowTransfers` (old name `allowCrossTownMoves`), default off, and their distance limit. */
+export function transferRule(params: PlanParams): { allowTransfers: boolean; maxTransferKm: number } {
+  return {
+    allowTransfers: params.allowTransfers ?? params.allowCrossTownMoves ?? PLAN_DEFAULTS.allowTransfers,
+    maxTransferKm: params.maxTransferKm ?? PLAN_DEFAULTS.maxTransferKm,
+  }
+}
+
+/** The budgets a county's staff plan accepts (minimum, current, keep, maximum), from today's data. */
+export async function staffBudgetBounds(knex: Knex, county: string, params: PlanParams = {}): Promise<BudgetBounds & { name: string }> {
+  const facts = await staffFacts(knex, county)
+  const [input] = allocationInput(facts, { weights: params.weights })
+  if (!input) return { name: county, minimum: 0, current: 0, keep: 0, maximum: 0 }
+  return { name: input.name ?? county, ...budgetBounds(input, params.weights) }
 }
 
 /** The solver's input for the counties in scope, from today's posts. */
@@ -60,9 +84,9 @@ export function allocationInput(facts: StaffFacts, params: PlanParams): CountyIn
     county.towns.push({
       code: t.code,
       name: t.name,
-      station: { id: t.station.id, adminPosts: admin.get(t.station.id) ?? 0 },
+      station: { id: t.station.id, adminPosts: admin.get(t.station.id) ?? 0, lnglat: t.station.lnglat },
       villages: t.villages.map((v) => ({ code: v.code, name: v.name, population: v.population, groups: v.groups, pointId: v.pointId })),
-      points: t.points.map((p) => ({ id: p.id, name: p.name, gridUnitId: p.gridUnitId, workers: atPoint.get(p.id) ?? 0 })),
+      points: t.points.map((p) => ({ id: p.id, name: p.name, gridUnitId: p.gridUnitId, workers: atPoint.get(p.id) ?? 0, lnglat: p.lnglat })),
     })
   }
   const list = [...counties.values()]
@@ -74,7 +98,13 @@ export function allocationInput(facts: StaffFacts, params: PlanParams): CountyIn
 }
 
 /** Where every worker goes, county by county, given the posts of the allocation. */
-async function assignCounty(facts: StaffFacts, county: AllocateStaffResult['counties'][number], timeLimitSec: number | undefined, signal: AbortSignal): Promise<AssignWorkersResult> {
+async function assignCounty(
+  facts: StaffFacts,
+  county: AllocateStaffResult['counties'][number],
+  rule: ReturnType<typeof transferRule>,
+  timeLimitSec: number | undefined,
+  signal: AbortSignal,
+): Promise<AssignWorkersResult> {
   const townCodes = new Set(county.towns.map((t) => t.code))
   const stationTown = new Map(county.towns.map((t) => [t.stationId, t.code]))
   const towns = facts.towns.filter((t) => townCodes.has(t.code))
@@ -108,16 +138,29 @@ async function assignCounty(facts: StaffFacts, county: AllocateStaffResult['coun
   }
   return solveOffThread(
     'assignWorkers',
-    { locations, workers: workers.map((w) => ({ id: w.id, currentLocationId: current(w), home: w.home ?? undefined, role: w.specialty })) },
+    {
+      locations,
+      workers: workers.map((w) => ({ id: w.id, currentLocationId: current(w), home: w.home ?? undefined, role: w.specialty })),
+      recruits: Object.fromEntries(county.towns.filter((t) => t.recruits > 0).map((t) => [t.code, t.recruits])),
+      ...rule,
+    },
     { timeLimitSec, signal },
   )
 }
 
 export const staffPlan: PlanStrategy<WorkerPost[], StaffPlanDiff> = {
   scopes: ['province', 'city', 'county'],
-  validate(params, within) {
+  async validate(params, within, knex) {
     movePenalty(params)
-    if (params.budget !== undefined && !isLevel(within, 'county')) throw new BadRequest('params.budget applies to one county: plan within a county code', 'params.budget')
+    if (params.budget === undefined) return
+    if (!isLevel(within, 'county')) throw new BadRequest('params.budget applies to one county: plan within a county code', 'params.budget')
+    const b = await staffBudgetBounds(knex, within, params)
+    if (params.budget < b.minimum || params.budget > b.maximum) {
+      throw new BadRequest(
+        `params.budget ${params.budget} is outside ${b.minimum}-${b.maximum} for ${b.name}: the rules need at least ${b.minimum} workers (today ${b.current}; every town keeping its workers and recruiting what the rules need: ${b.keep}); at most ${b.maximum} (today × 1.5)`,
+        'params.budget',
+      )
+    }
   },
   readState: readWorkerPosts,
   async writeState(trx, within, state) {
@@ -133,7 +176,8 @@ export const staffPlan: PlanStrategy<WorkerPost[], StaffPlanDiff> = {
     progress(0.05, { step: 'readingData', done: 0, total: 1 })
     const facts = await staffFacts(knex, within)
     const input = allocationInput(facts, params)
-    const problem = { weights: params.weights, movePenalty: movePenalty(params), allowCrossTownMoves: params.allowCrossTownMoves }
+    const rule = transferRule(params)
+    const problem = { weights: params.weights, movePenalty: movePenalty(params), ...rule }
     // The counties of a city are independent: each is solved on its own thread of the pool.
     let allocated = 0
     progress(0.15, { step: 'allocatingPosts', done: 0, total: input.length })
@@ -157,7 +201,7 @@ export const staffPlan: PlanStrategy<WorkerPost[], StaffPlanDiff> = {
     progress(0.7, { step: 'assigningWorkers', done: 0, total })
     const results = await Promise.all(
       allocation.counties.map(async (county) => {
-        const a = await assignCounty(facts, county, params.timeLimitSec, signal)
+        const a = await assignCounty(facts, county, rule, params.timeLimitSec, signal)
         assigned++
         progress(0.7 + (0.25 * assigned) / total, { step: 'assigningWorkers', town: county.name, done: assigned, total })
         return a
@@ -167,9 +211,19 @@ export const staffPlan: PlanStrategy<WorkerPost[], StaffPlanDiff> = {
     for (const [i, county] of allocation.counties.entries()) {
       const a = results[i]
       if (!a.verified) throw new Error(`assignWorkers found no verified assignment in ${county.name} (${a.status})`)
-      assignments.push({ county: county.code, ...solverMeta(a), moves: a.totalMoves, distanceKm: Math.round(a.totalDistanceM) / 1000, vacancies: a.vacancies, unplaced: a.unplaced })
+      assignments.push({
+        county: county.code,
+        ...solverMeta(a),
+        moves: a.totalMoves,
+        transfers: a.transfers,
+        distanceKm: Math.round(a.totalDistanceM) / 1000,
+        recruits: a.recruits,
+        vacancies: a.vacancies,
+        released: a.unplaced,
+      })
       for (const [workerId, locationId] of Object.entries(a.assignment)) {
-        if (locationId === null) continue // no post left for this worker: stays where they are (reported as unplaced)
+        // Released: the plan funds no post for this worker; the row stays as it is (the town ends the contract).
+        if (locationId === null) continue
         const t = target.get(workerId)!
         if (stations.has(locationId)) Object.assign(t, { post: 'station', stationId: locationId, servicePointId: null })
         else Object.assign(t, { post: 'point', stationId: stationOfPoint.get(locationId)!, servicePointId: locationId })
@@ -184,6 +238,10 @@ export const staffPlan: PlanStrategy<WorkerPost[], StaffPlanDiff> = {
           budget: c.budget,
           today: c.today,
           maxDemandPerWorker: c.maxDemandPerWorker,
+          keep: c.keep,
+          recruits: c.recruits,
+          released: c.released,
+          transfers: c.moves.transfers,
           deviation: c.deviation,
           ...solverMeta(c),
         })),
@@ -194,7 +252,7 @@ export const staffPlan: PlanStrategy<WorkerPost[], StaffPlanDiff> = {
     }
   },
 
-  async diff(knex, within, before, after) {
+  async diff(knex, within, before, after, result) {
     const facts = await staffFacts(knex, within)
     const name = new Map<string, string>()
     const town = new Map<string, string>()
@@ -211,6 +269,16 @@ export const staffPlan: PlanStrategy<WorkerPost[], StaffPlanDiff> = {
         place.set(p.id, p.lnglat)
       }
     }
+    // What the assignment left to the recruitment, unfilled and without a post (absent on a revert).
+    const assigned = ((result?.assignWorkers ?? []) as Array<Pick<AssignWorkersResult, 'recruits' | 'vacancies'> & { released: string[] }>)
+    const recruitsAt = new Map<string, number>()
+    const vacantAt = new Map<string, number>()
+    const releasedIds = new Set<string>()
+    for (const a of assigned) {
+      for (const r of a.recruits ?? []) recruitsAt.set(r.locationId, (recruitsAt.get(r.locationId) ?? 0) + r.count)
+      for (const v of a.vacancies ?? []) vacantAt.set(v.locationId, (vacantAt.get(v.locationId) ?? 0) + v.count)
+      for (const id of a.released ?? []) releasedIds.add(id)
+    }
     const workerName = new Map(facts.workers.map((w) => [w.id, w.name]))
     const loc = (p: WorkerPost) => (p.post === 'station' ? p.stationId : p.servicePointId!)
     const count = (posts: WorkerPost[]) => {
@@ -219,8 +287,10 @@ export const staffPlan: PlanStrategy<WorkerPost[], StaffPlanDiff> = {
       return m
     }
     const b = count(before)
-    const a = count(after)
+    // After: the workers in post (a released worker holds none).
+    const a = count(after.filter((p) => !releasedIds.has(p.id)))
     const afterOf = new Map(after.map((p) => [p.id, p]))
+    const where = (id: string, post: WorkerPost['post']) => ({ id, name: name.get(id) ?? id, post, townCode: town.get(id) ?? null, lnglat: place.get(id) ?? null })
     const moves = before
       .filter((p) => afterOf.has(p.id) && loc(afterOf.get(p.id)!) !== loc(p))
       .map((p) => {
@@ -230,38 +300,54 @@ export const staffPlan: PlanStrategy<WorkerPost[], StaffPlanDiff> = {
         return {
           workerId: p.id,
           name: workerName.get(p.id) ?? p.id,
-          from: { id: from, name: name.get(from) ?? from, post: p.post, townCode: town.get(from) ?? null, lnglat: pa ?? null },
-          to: { id: dest, name: name.get(dest) ?? dest, post: to.post, townCode: town.get(dest) ?? null, lnglat: pb ?? null },
+          from: where(from, p.post),
+          to: where(dest, to.post),
           crossTown: town.get(from) !== town.get(dest),
           distanceKm: pa && pb ? Math.round(haversineMetres(pa, pb)) / 1000 : null,
         }
       })
+    const released = before.filter((p) => releasedIds.has(p.id)).map((p) => ({ workerId: p.id, name: workerName.get(p.id) ?? p.id, from: where(loc(p), p.post) }))
+    const at = (id: string) => ({ recruits: recruitsAt.get(id) ?? 0, vacant: vacantAt.get(id) ?? 0 })
     const points = facts.towns.flatMap((t) =>
-      t.points.map((p) => ({ id: p.id, name: p.name, townCode: t.code, before: b.get(p.id) ?? 0, after: a.get(p.id) ?? 0 })),
+      t.points.map((p) => ({ id: p.id, name: p.name, townCode: t.code, before: b.get(p.id) ?? 0, after: a.get(p.id) ?? 0, ...at(p.id) })),
     )
     const towns = facts.towns.map((t) => {
       const sum = (m: Map<string, number>) => t.points.reduce((s, p) => s + (m.get(p.id) ?? 0), 0)
       const sid = t.station?.id ?? ''
+      const ids = [sid, ...t.points.map((p) => p.id)]
       return {
         code: t.code,
         name: t.name,
         villages: t.villages.length,
         before: { adminPosts: b.get(sid) ?? 0, servicePosts: sum(b) },
         after: { adminPosts: a.get(sid) ?? 0, servicePosts: sum(a) },
+        recruits: ids.reduce((s, id) => s + (recruitsAt.get(id) ?? 0), 0),
+        vacant: ids.reduce((s, id) => s + (vacantAt.get(id) ?? 0), 0),
+        released: released.filter((r) => r.from.townCode === t.code).length,
+        transfersIn: moves.filter((m) => m.crossTown && m.to.townCode === t.code).length,
+        transfersOut: moves.filter((m) => m.crossTown && m.from.townCode === t.code).length,
       }
     })
+    const changed = (t: (typeof towns)[number]) =>
+      t.before.adminPosts !== t.after.adminPosts || t.before.servicePosts !== t.after.servicePosts || t.recruits > 0 || t.vacant > 0
     return {
       kind: 'staff',
       summary: {
-        moves: moves.length,
-        crossTownMoves: moves.filter((m) => m.crossTown).length,
-        townsChanged: towns.filter((t) => t.before.adminPosts !== t.after.adminPosts || t.before.servicePosts !== t.after.servicePosts).length,
-        pointsChanged: points.filter((p) => p.before !== p.after).length,
+        moves: moves.filter((m) => !m.crossTown).length,
+        transfers: moves.filter((m) => m.crossTown).length,
+        recruits: towns.reduce((s, t) => s + t.recruits, 0),
+        vacant: towns.reduce((s, t) => s + t.vacant, 0),
+        released: released.length,
+        townsChanged: towns.filter(changed).length,
+        pointsChanged: points.filter((p) => p.before !== p.after || p.recruits > 0 || p.vacant > 0).length,
       },
       towns,
-      stations: facts.towns.filter((t) => t.station).map((t) => ({ id: t.station!.id, name: t.station!.name, townCode: t.code, before: b.get(t.station!.id) ?? 0, after: a.get(t.station!.id) ?? 0 })),
+      stations: facts.towns
+        .filter((t) => t.station)
+        .map((t) => ({ id: t.station!.id, name: t.station!.name, townCode: t.code, before: b.get(t.station!.id) ?? 0, after: a.get(t.station!.id) ?? 0, ...at(t.station!.id) })),
       points,
       moves,
+      released,
     }
   },
 }

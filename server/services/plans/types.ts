@@ -20,8 +20,8 @@ export interface ComputedPlan<State> {
 }
 
 export interface PlanStrategy<State, Diff extends PlanDiff = PlanDiff> {
-  /** Checks the parameters before a job starts (throws BadRequest naming the field). */
-  validate?(params: PlanParams, within: string): void
+  /** Checks the parameters before a job starts (throws BadRequest naming the field); may read the data in scope. */
+  validate?(params: PlanParams, within: string, knex: Knex): void | Promise<void>
   /** Division levels this kind plans for. */
   scopes: DivisionLevel[]
   /** The current state in scope. */
@@ -30,8 +30,8 @@ export interface PlanStrategy<State, Diff extends PlanDiff = PlanDiff> {
   writeState(trx: Knex.Transaction, within: string, state: State): Promise<void>
   /** Runs the solver (its solves stop when `ctx.signal` aborts); throws PlanInfeasible when the rules cannot hold. */
   compute(knex: Knex, within: string, params: PlanParams, ctx: JobContext): Promise<ComputedPlan<State>>
-  /** What changes from `before` to `after`, in the planner's words (server/contract/plan-diffs.ts). */
-  diff(knex: Knex, within: string, before: State, after: State): Promise<Diff>
+  /** What changes from `before` to `after`, in the planner's words (server/contract/plan-diffs.ts); `result`: the computed plan's, absent for a revert. */
+  diff(knex: Knex, within: string, before: State, after: State, result?: Record<string, unknown>): Promise<Diff>
 }
 
 /** The input breaks a rule no plan can satisfy; `explanations` say which town, rule and numbers. */

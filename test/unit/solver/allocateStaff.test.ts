@@ -43,53 +43,43 @@ const countyArb = fc
       }),
     }
     const today = county.towns.reduce((a, t) => a + t.station.adminPosts + t.points.reduce((b, p) => b + p.workers, 0), 0)
-    return { counties: [{ ...county, budget: Math.max(0, today + extra) }], allowCrossTownMoves: allowCross, movePenalty: { withinTown: within, acrossTowns: 1.5 } }
+    return { counties: [{ ...county, budget: Math.max(0, today + extra) }], allowTransfers: allowCross, movePenalty: { withinTown: within, acrossTowns: 1.5 } }
   })
 
-/** The least largest demand per worker, by enumerating every allocation (tiny counties only). */
+/**
+ * The least largest demand per worker, by enumerating every allocation (tiny counties only),
+ * under the town-employer rule (no coordinates, so no transfers): every town keeps its
+ * workers and recruits; below `keep` (today + what the rules need) a town may shrink, and
+ * grows only to what the rules need.
+ */
 function bruteMinMax(input: AllocateStaffInput): number | null {
   const c = input.counties[0]
-  const budget = c.budget as number
   const points = c.towns.flatMap((t) => t.points.map((p) => ({ town: t.code, demand: t.villages.filter((v) => v.pointId === p.id).reduce((a, v) => a + (v.population ?? 0), 0) })))
+  const today = new Map(c.towns.map((t) => [t.code, t.station.adminPosts + t.points.reduce((a, p) => a + p.workers, 0)]))
+  const ruleNeed = new Map(c.towns.map((t) => [t.code, STATION_ADMIN_POSTS_MIN.value + Math.max(t.villages.length * TOWN_SERVICE_POSTS_PER_VILLAGE.value, t.points.length)]))
+  const keep = c.towns.reduce((a, t) => a + Math.max(today.get(t.code)!, ruleNeed.get(t.code)!), 0)
+  const budget = c.budget ?? keep
   if (points.length > 5 || budget > 24) return null
   const minTownService = new Map(c.towns.map((t) => [t.code, t.villages.length * TOWN_SERVICE_POSTS_PER_VILLAGE.value]))
-  const today = new Map(c.towns.map((t) => [t.code, t.station.adminPosts + t.points.reduce((a, p) => a + p.workers, 0)]))
-  const total = [...today.values()].reduce((a, b) => a + b, 0)
-  const allow = input.allowCrossTownMoves ?? true
   let best = Infinity
   const posts = new Array(points.length).fill(1)
   const rec = (k: number, used: number) => {
     if (k === points.length) {
       const service = new Map<string, number>()
       points.forEach((p, i) => service.set(p.town, (service.get(p.town) ?? 0) + posts[i]))
-      // Admin posts absorb the rest; each station needs at least the minimum.
-      let need = 0
-      const townTotals = new Map<string, number>()
+      let low = 0
       for (const t of c.towns) {
         const s = service.get(t.code) ?? 0
         if (s < (minTownService.get(t.code) ?? 0)) return
-        need += STATION_ADMIN_POSTS_MIN.value
-        townTotals.set(t.code, s + STATION_ADMIN_POSTS_MIN.value)
+        const least = s + STATION_ADMIN_POSTS_MIN.value
+        if (budget < keep) {
+          // Shrinking: a town grows only to what the rules need; admin posts absorb the rest.
+          if (least > Math.max(today.get(t.code)!, ruleNeed.get(t.code)!)) return
+          low += least
+        } else low += Math.max(least, today.get(t.code)!)
       }
-      if (used + need > budget) return
-      if (!allow) {
-        // Each town's total must stay within its cross-town limits; admin posts fill the gap.
-        for (const t of c.towns) {
-          const lo = budget >= total ? (today.get(t.code) as number) : 0
-          const hi = budget <= total ? (today.get(t.code) as number) : Infinity
-          if ((townTotals.get(t.code) as number) > hi) return
-          townTotals.set(t.code, Math.max(lo, townTotals.get(t.code) as number))
-        }
-        const sum = [...townTotals.values()].reduce((a, b) => a + b, 0)
-        if (sum > budget) return
-        if (budget < total && sum < budget) {
-          // Extra posts can go to admin in any town below its upper limit (today's total).
-          const room = c.towns.reduce((a, t) => a + (today.get(t.code) as number) - (townTotals.get(t.code) as number), 0)
-          if (sum + room < budget) return
-        }
-      }
-      const load = Math.max(0, ...points.map((p, i) => p.demand / posts[i]))
-      best = Math.min(best, load)
+      if (low > budget) return
+      best = Math.min(best, Math.max(0, ...points.map((p, i) => p.demand / posts[i])))
       return
     }
     for (let x = 1; used + x <= budget; x++) {
@@ -135,25 +125,19 @@ describe('allocateStaff', () => {
     expect(explained).toBeGreaterThan(0)
   })
 
-  it('explains an impossible town in domain words: 马坝镇 has 18 villages but only 15 workers', async () => {
+  it('recruits what a town short of the rules needs instead of declaring it infeasible: 马坝镇 has 18 villages but only 15 workers', async () => {
     const villages = Array.from({ length: 18 }, (_, k) => ({ code: `V${k}`, population: 1000, pointId: k < 9 ? 'P1' : 'P2' }))
-    const r = await allocateStaff({
-      allowCrossTownMoves: false,
-      counties: [
-        {
-          code: '440232',
-          name: '曲江区',
-          towns: [
-            { code: '440232100', name: '马坝镇', station: { id: 'S', adminPosts: 2 }, villages, points: [{ id: 'P1', workers: 7 }, { id: 'P2', workers: 6 }] },
-          ],
-        },
-      ],
-    })
-    expect(r.status).toBe('infeasible')
-    const e = r.explanations?.[0]
-    expect(e).toMatchObject({ rule: 'TOWN_SERVICE_POSTS_PER_VILLAGE', code: '440232100', numbers: { villages: 18, workers: 15, required: 20 } })
-    expect(e?.message.zh).toContain('马坝镇')
-    expect(e?.message.en).toMatch(/马坝镇 has 18 villages.*only 15 workers/)
+    const town = { code: '440232100', name: '马坝镇', station: { id: 'S', adminPosts: 2 }, villages, points: [{ id: 'P1', workers: 7 }, { id: 'P2', workers: 6 }] }
+    const r = await allocateStaff({ counties: [{ code: '440232', name: '曲江区', towns: [town] }] })
+    expect(r.status).toBe('optimal')
+    expect(r.counties[0]).toMatchObject({ budget: 20, today: 15, keep: 20, recruits: 5, released: 0, transfers: [] })
+    // With a budget of 15 the rules cannot hold: explained in domain words before solving.
+    const short = await allocateStaff({ counties: [{ code: '440232', name: '曲江区', budget: 15, towns: [town] }] })
+    expect(short.status).toBe('infeasible')
+    const e = short.explanations?.[0]
+    expect(e).toMatchObject({ rule: 'TOWN_SERVICE_POSTS_PER_VILLAGE', code: '440232', numbers: { required: 20, budget: 15 } })
+    expect(e?.message.zh).toContain('马坝镇需20人、现有15人')
+    expect(e?.message.en).toMatch(/马坝镇 needs 20, has 15/)
   })
 
   it('explains a county whose budget cannot meet the rules, and uncovered villages', async () => {
@@ -175,24 +159,28 @@ describe('allocateStaff', () => {
     r.counties.forEach((c, i) => {
       const today = counties[i].towns.reduce((a, t) => a + t.station.adminPosts + t.points.reduce((b, p) => b + p.workers, 0), 0)
       const planned = c.towns.reduce((a, t) => a + t.adminPosts + t.servicePosts, 0)
-      expect(planned).toBe(today)
+      // Each town keeps its workers; the rules' shortfalls are recruited.
+      expect(c.released).toBe(0)
+      expect(planned).toBe(today + c.recruits)
+      expect(c.transfers).toEqual([])
     })
     expect(verifyAllocation({ counties }, r)).toEqual([])
   })
 
-  it('with cross-town moves forbidden keeps every town total', async () => {
+  it('with transfers forbidden (the old name allowCrossTownMoves too) every town keeps its workers and only recruits', async () => {
     const counties = syntheticCounties(12, 1, 5, 60)
     const r = await allocateStaff({ counties, allowCrossTownMoves: false })
     expect(r.status).toBe('optimal')
-    expect(r.counties[0].moves.acrossTowns).toBe(0)
-    r.counties[0].towns.forEach((t) => expect(t.adminPosts + t.servicePosts).toBe(t.today.adminPosts + t.today.servicePosts))
+    expect(r.parameters.allowTransfers).toBe(false)
+    expect(r.counties[0].moves.transfers).toBe(0)
+    r.counties[0].towns.forEach((t) => expect(t.adminPosts + t.servicePosts).toBe(t.today.adminPosts + t.today.servicePosts + t.recruits))
   })
 
   it('a higher move penalty never increases the number of moves', async () => {
     const counties = syntheticCounties(13, 1, 6, 80)
     const cheap = await allocateStaff({ counties, movePenalty: { withinTown: 0, acrossTowns: 0 } })
     const dear = await allocateStaff({ counties, movePenalty: { withinTown: 5, acrossTowns: 10 } })
-    const moves = (r: typeof cheap) => r.counties[0].moves.withinTown + r.counties[0].moves.acrossTowns
+    const moves = (r: typeof cheap) => r.counties[0].moves.withinTown + r.counties[0].moves.transfers
     expect(moves(dear)).toBeLessThanOrEqual(moves(cheap))
     expect(dear.counties[0].maxDemandPerWorker).toBe(cheap.counties[0].maxDemandPerWorker)
   })

@@ -18,7 +18,10 @@ export function diffSummary(diff: PlanDiff): SummaryItem[] {
     case 'staff':
       return [
         item(diff.summary.moves, 'plan.moves'),
-        item(diff.summary.crossTownMoves, 'plan.crossTownMoves'),
+        item(diff.summary.transfers, 'plan.transfers'),
+        item(diff.summary.recruits, 'plan.recruits'),
+        item(diff.summary.vacant, 'plan.vacant'),
+        item(diff.summary.released, 'plan.released'),
         item(diff.summary.townsChanged, 'plan.townsChanged'),
         item(diff.summary.pointsChanged, 'plan.pointsChanged'),
       ]
