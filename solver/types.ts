@@ -26,6 +26,11 @@ export interface SolveMeta {
   verified: boolean
 }
 
+/** The meta of an answer refused before any backend ran (the input breaks a rule: see its explanations). */
+export function rejectedBeforeSolving(started: number): SolveMeta & { status: 'infeasible' } {
+  return { status: 'infeasible', objective: null, backend: 'none', backendStatus: 'rejected before solving', ms: Date.now() - started, verified: false }
+}
+
 /** Progress of a running solve, for a job's progress bar. */
 export interface SolveProgress {
   stage: string

@@ -29,7 +29,7 @@ import {
 } from '../policy.js'
 import { haversineMetres } from '../geo.js'
 import { solveModel } from '../solve.js'
-import { SolverInputError, type Infeasibility, type RunOptions, type SolveMeta, type SolveStatus } from '../types.js'
+import { rejectedBeforeSolving, SolverInputError, type Infeasibility, type RunOptions, type SolveMeta, type SolveStatus } from '../types.js'
 
 export type { CountyInput, TownInput, VillageInput, ServicePointInput } from '../allocate/county.js'
 export type { MovePenalty } from '../allocate/model.js'
@@ -142,17 +142,7 @@ export async function allocateStaff(input: AllocateStaffInput, options: RunOptio
   const frames = counties.map((c) => staffingFrame(c, parameters))
   const explanations = counties.flatMap((c) => explainCounty(c))
   if (explanations.length > 0) {
-    return {
-      status: 'infeasible',
-      objective: null,
-      backend: 'none',
-      backendStatus: 'rejected before solving',
-      ms: Date.now() - started,
-      verified: false,
-      counties: [],
-      explanations,
-      parameters,
-    }
+    return { ...rejectedBeforeSolving(started), counties: [], explanations, parameters }
   }
   const deadline = options.timeLimitSec !== undefined ? started + options.timeLimitSec * 1000 : Infinity
   const results: CountyAllocation[] = []
@@ -387,7 +377,7 @@ export function combineCountyAllocations(parts: AllocateStaffResult[], started: 
   const explanations = parts.flatMap((p) => p.explanations ?? [])
   const parameters = parts[0].parameters
   if (explanations.length) {
-    return { status: 'infeasible', objective: null, backend: 'none', backendStatus: 'rejected before solving', ms: Date.now() - started, verified: false, counties: [], explanations, parameters }
+    return { ...rejectedBeforeSolving(started), counties: [], explanations, parameters }
   }
   const counties = parts.flatMap((p) => p.counties)
   return { ...combineMeta(counties, parts.length, started), counties, parameters }

@@ -14,7 +14,7 @@ import { distanceBetween, isLngLat, type DistanceTable, type LngLat } from '../g
 import { ModelBuilder } from '../model.js'
 import { SUPERVISOR_STATIONS } from '../policy.js'
 import { solveModel } from '../solve.js'
-import { SolverInputError, type Infeasibility, type RunOptions, type SolveMeta } from '../types.js'
+import { rejectedBeforeSolving, SolverInputError, type Infeasibility, type RunOptions, type SolveMeta } from '../types.js'
 
 /** Input of `assignSupervisors`. */
 export interface AssignSupervisorsInput {
@@ -58,12 +58,7 @@ export async function assignSupervisors(input: AssignSupervisorsInput, options: 
   const [needed, room] = [lo.reduce((a, b) => a + b, 0), hi.reduce((a, b) => a + Math.max(0, b), 0)]
   const over = supervisors.filter((_, j) => hi[j] < 0)
   const refuse = (code: string, numbers: Record<string, number>, zh: string, en: string): AssignSupervisorsResult => ({
-    status: 'infeasible',
-    objective: null,
-    backend: 'none',
-    backendStatus: 'rejected before solving',
-    ms: Date.now() - started,
-    verified: false,
+    ...rejectedBeforeSolving(started),
     ...empty,
     explanations: [
       { rule: 'SUPERVISOR_STATIONS', source: SUPERVISOR_STATIONS.source, code, numbers, message: { zh: `${zh}：${SUPERVISOR_STATIONS.text.zh}`, en: `${en}: ${SUPERVISOR_STATIONS.text.en}` } },
