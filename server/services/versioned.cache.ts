@@ -39,9 +39,16 @@ interface Stored<T> {
   bytes: T
 }
 
+/**
+ * Above this size an answer is gzipped at level 2, not zlib's default 6: on a province
+ * report (10 MB of JSON) level 6 takes about 4 × as long (measured: 175 vs 45 ms) for an
+ * answer only a quarter smaller (0.76 vs 0.96 MB).
+ */
+export const FAST_GZIP_ABOVE_BYTES = 2 ** 20
+
 async function encode(answer: unknown): Promise<JsonBytes> {
   const body = Buffer.from(JSON.stringify(answer), 'utf8')
-  return { body, gzip: await gzip(body) }
+  return { body, gzip: await gzip(body, { level: body.length > FAST_GZIP_ABOVE_BYTES ? 2 : 6 }) }
 }
 
 /** Default memory bound: a whole-province coverage report with polygons is about 40 MB. */
