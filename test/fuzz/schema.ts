@@ -105,10 +105,10 @@ export function invalid(schema: JsonSchema, pools: Record<string, fc.Arbitrary<u
     const props = schema.properties
     const keys = Object.keys(props)
     const whole = valid(schema, pools) as fc.Arbitrary<Record<string, unknown>>
-    // One property replaced by an invalid value.
-    near.push(
-      fc.tuple(whole, fc.constantFrom(...keys)).chain(([o, k]) => invalid(props[k], pools).map((bad) => ({ ...o, [k]: bad }))),
-    )
+    // One property replaced by an invalid value (an object without properties, e.g. `{}`, has none to break).
+    if (keys.length) {
+      near.push(fc.tuple(whole, fc.constantFrom(...keys)).chain(([o, k]) => invalid(props[k], pools).map((bad) => ({ ...o, [k]: bad }))))
+    }
     // A required property missing.
     if (schema.required?.length) near.push(fc.tuple(whole, fc.constantFrom(...schema.required)).map(([o, k]) => omit(o, k)))
     // An unknown property.
