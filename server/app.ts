@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import express, { type Express } from 'express'
+import { UNREAD_BODY } from './http/validate.js'
 import type { Database } from './db/connection.js'
 import { errorHandler, notFoundHandler } from './http/problem.js'
 import { openApiDocument } from './contract/openapi.js'
@@ -57,8 +58,18 @@ export function createApp(db: Database, opts: AppOptions = {}): Express {
   app.use(securityHeaders({ indexHtml: path.join(webDist, 'index.html'), extraOrigins: opts.extraOrigins ?? [] }))
   app.use('/api', noStore)
   // JSON bodies of state-changing requests; a GET's body means nothing (RFC 9110) and is not read.
+  // A body in another media type is not read as an empty one (a form-encoded `{note: …}` would
+  // pass as "no fields"): it is marked, and the route's body parsing answers 415.
   const json = express.json({ limit: '1mb' })
-  app.use('/api', (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? next() : json(req, res, next)))
+  app.use('/api', (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next()
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0
+    if (hasBody && !req.is('application/json')) {
+      req.body = UNREAD_BODY
+      return next()
+    }
+    json(req, res, next)
+  })
 
   const openapi = openApiDocument()
   app.get('/api/openapi.json', (_req, res) => {

@@ -24,7 +24,7 @@ export function responsesOf(op: Operation): Record<number, ResponseSpec> {
   if (op.params || op.query || takesBody) common[400] = problem('a parameter is malformed or unknown, or the body is not JSON; `field` names it (`body` for the body as a whole)')
   if (takesBody) {
     common[413] = problem('request body too large (1 MB)')
-    common[415] = problem('request body in a charset other than UTF-8 or an unsupported Content-Encoding')
+    common[415] = problem('a request body that is not application/json, in a charset other than UTF-8, or in an unsupported Content-Encoding')
   }
   // Express answers any conditional GET that matches (If-None-Match: * included) with 304.
   if (SAFE.has(op.method)) common[304] = { description: op.cached ? 'Not modified since the ETag given in If-None-Match' : 'Not modified (a conditional request matched)' }

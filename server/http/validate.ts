@@ -1,9 +1,18 @@
 /** Input validation at the edge: zod schemas, failures → 400 naming the field. */
 import type { z } from 'zod'
-import { BadRequest } from '../errors.js'
+import { BadRequest, HttpError } from '../errors.js'
+
+/**
+ * What `req.body` holds when a request came with a body in another media type than JSON
+ * (server/app.ts): parsing it as a body answers 415, after the session and CSRF checks.
+ */
+export const UNREAD_BODY: Readonly<Record<string, never>> = Object.freeze({})
 
 /** Parses `value` with `schema`; on failure throws a 400 naming the first offending field. */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, where: 'query' | 'body' | 'path'): z.infer<T> {
+  if (where === 'body' && value === UNREAD_BODY) {
+    throw new HttpError(415, 'Unsupported Media Type', 'send the request body as application/json', { field: 'body' })
+  }
   const result = schema.safeParse(value)
   if (result.success) return result.data
   const issue = result.error.issues[0]

@@ -175,21 +175,21 @@ export interface Reply {
 const csrfTokens = new Map<string, string>()
 
 /**
- * Sends a request (JSON body when given); returns status, content type and parsed body.
+ * Sends a request (a JSON body, or `raw` text as it is); returns status, content type and parsed body.
  * A cookie from signIn carries its CSRF token unless `csrf: false`.
  */
 export async function call(
   base: string,
   method: string,
   path: string,
-  opts: { cookie?: string; body?: unknown; headers?: Record<string, string>; csrf?: boolean } = {},
+  opts: { cookie?: string; body?: unknown; raw?: string; headers?: Record<string, string>; csrf?: boolean } = {},
 ): Promise<Reply> {
   const headers: Record<string, string> = { ...opts.headers }
   if (opts.cookie) headers.cookie = opts.cookie
   const token = opts.cookie ? csrfTokens.get(opts.cookie) : undefined
   if (token && opts.csrf !== false && method !== 'GET') headers['x-csrf-token'] = token
   if (opts.body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(base + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) })
+  const res = await fetch(base + path, { method, headers, body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) })
   const type = res.headers.get('content-type') ?? ''
   const text = await res.text()
   const body = text ? JSON.parse(text) : null

@@ -92,6 +92,17 @@ describe('plan approval', () => {
     expect(await status(plan.id)).toBe('discarded')
   })
 
+  it('a body that is not JSON is refused (415), not read as no fields', async () => {
+    const plan = await draft()
+    const form = await call(url, 'POST', `/api/plans/${plan.id}/submit`, { cookie: planner, headers: { 'content-type': 'application/x-www-form-urlencoded' }, raw: 'note=1&note=2' })
+    expect(form.status).toBe(415)
+    expect(form.body.field).toBe('body')
+    expect(await status(plan.id)).toBe('draft')
+    // No body at all is fine for a step without fields.
+    expect((await call(url, 'POST', `/api/plans/${plan.id}/submit`, { cookie: planner })).body.status).toBe('submitted')
+    await post(planner, `/api/plans/${plan.id}/discard`)
+  })
+
   it('the submitter cannot approve their own plan', async () => {
     const plan = await draft(bureau2)
     await post(bureau2, `/api/plans/${plan.id}/submit`, {})
