@@ -74,11 +74,11 @@ async function changeData(db: Database): Promise<void> {
   await db.knex.raw("update workers set name = name || ' (changed)'")
   await db.knex.raw('delete from audit_log')
   await db.knex.raw('delete from plans') // and their jobs
-  await db.knex.raw('delete from users') // and their sessions
+  await db.knex.raw('delete from users') // and their sessions and tokens
   await db.knex.raw('delete from login_throttle')
 }
 
-const CHANGED = ['audit_log', 'audit_log_divisions', 'divisions', 'jobs', 'login_throttle', 'plans', 'sessions', 'users', 'workers']
+const CHANGED = ['api_tokens', 'audit_log', 'audit_log_divisions', 'divisions', 'jobs', 'login_throttle', 'plans', 'sessions', 'users', 'workers']
 
 /** The data version counters by key (migration 0009). */
 async function versionCounters(db: Database): Promise<Record<string, number>> {
