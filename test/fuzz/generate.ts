@@ -85,8 +85,8 @@ function poolsFor(op: DocOp, pools: Pools): Record<string, fc.Arbitrary<unknown>
       ? pick(pools.jobs)
       : op.template.startsWith('/api/workers/')
         ? pick(pools.workers)
-        : // Sessions: an id of the right shape naming none (a pool of another kind would never match the schema).
-          op.template.startsWith('/api/sessions/')
+        : // Sessions and API tokens: an id of the right shape naming none (a pool of another kind would never match the schema).
+          op.template.startsWith('/api/sessions/') || op.template.startsWith('/api/tokens/')
           ? fc.uuid()
           : pick(pools.servicePoints)
   return {
