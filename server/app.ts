@@ -23,6 +23,8 @@ import { healthRoutes } from './routes/health.js'
 import { networkRoutes } from './routes/network.js'
 import { ruleRoutes } from './routes/rules.js'
 import { tileRoutes } from './routes/tiles.js'
+import { tokenRoutes } from './routes/tokens.js'
+import { ogcRoutes } from './routes/ogc.js'
 import type { TileEncoder } from './services/tiles.service.js'
 import { calendarRoutes } from './routes/calendar.js'
 
@@ -89,11 +91,16 @@ export function createApp(db: Database, opts: AppOptions = {}): Express {
   app.use(planRoutes(db.knex, jobs))
   app.use(editRoutes(db.knex))
   app.use(auditRoutes(db.knex))
+  app.use(tokenRoutes(db.knex))
   app.use('/api', notFoundHandler)
-  // Tiles: the same session guard as /api (one middleware: tokens will join it there).
-  app.use('/tiles', requireSession(db.knex))
+  // Tiles and the OGC API: the same guard, which there also takes API tokens (reads only).
+  app.use('/tiles', requireSession(db.knex, { tokens: true }))
   app.use(tileRoutes(db.knex, tileEncoderFor(db, opts.tileEncoder)))
   app.use('/tiles', notFoundHandler)
+  app.use('/ogc', noStore)
+  app.use('/ogc', requireSession(db.knex, { tokens: true, basicChallenge: true }))
+  app.use(ogcRoutes(db.knex, cache))
+  app.use('/ogc', notFoundHandler)
 
   if (opts.serveWeb !== false && fs.existsSync(path.join(webDist, 'index.html'))) {
     app.use(express.static(webDist, { index: 'index.html', maxAge: '1h' }))

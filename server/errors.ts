@@ -38,3 +38,10 @@ export class Conflict extends HttpError {
     super(409, 'Conflict', detail, extra)
   }
 }
+
+/** The client accepts none of the media types the resource is available in (Accept). */
+export class NotAcceptable extends HttpError {
+  constructor(detail: string) {
+    super(406, 'Not Acceptable', detail, { field: 'Accept' })
+  }
+}

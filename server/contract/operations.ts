@@ -7,6 +7,7 @@
 import type { z } from 'zod'
 import * as S from './responses.js'
 import * as R from './requests.js'
+import * as O from './ogc.js'
 
 export type Method = 'get' | 'post' | 'put' | 'delete'
 
@@ -16,6 +17,8 @@ export interface ResponseSpec {
   schema?: z.ZodType
   /** Media type of the body (default application/json). */
   type?: string
+  /** Further media types the same body is sent as (content negotiation). */
+  alsoTypes?: string[]
 }
 
 export interface Operation {
@@ -34,6 +37,8 @@ export interface Operation {
   permission?: string
   /** Answered from the versioned cache: ETag, 304 on revalidation. */
   cached?: boolean
+  /** Also takes an API token (Bearer, or HTTP Basic with the user name): the OGC API and the tiles. */
+  tokens?: boolean
 }
 
 const GEOJSON = 'application/geo+json'
@@ -65,6 +70,41 @@ const planById = (action: string, summary: string, status: number, more: Record<
   body,
   responses: { [status]: ok(S.Plan, summary), 400: problem(body ? 'malformed id or body; `field` names it' : 'malformed id'), 404: problem('no such plan in your scope'), ...more },
 })
+
+const notAcceptable = problem('the Accept header names no media type this resource has (JSON only; no HTML)')
+const ogc = (path: string, summary: string, more: Partial<Operation> & { responses: Record<number, ResponseSpec> }): Operation => ({
+  method: 'get',
+  path,
+  summary,
+  permission: 'read',
+  tokens: true,
+  query: O.OgcDocQuery,
+  ...more,
+  responses: { 406: notAcceptable, ...more.responses },
+})
+
+/** OGC API – Features (README "OGC API and tokens"); /ogc/api serves these alone as the OGC API's definition. */
+const OGC_OPERATIONS: Operation[] = [
+  ogc('/ogc', 'OGC API landing page: links to the API definition, the conformance declaration and the collections', { responses: { 200: ok(O.OgcLanding) } }),
+  ogc('/ogc/conformance', 'The conformance classes the OGC API implements (Part 1 Core, GeoJSON, OpenAPI 3.0; Part 2 CRS)', { responses: { 200: ok(O.OgcConformance) } }),
+  ogc('/ogc/api', 'The OGC API definition (OpenAPI 3.0) of /ogc', { query: O.OgcApiQuery, responses: { 200: { ...ok(S.OpenApi, 'OpenAPI 3.0 document', 'application/vnd.oai.openapi+json'), alsoTypes: ['application/json'] } } }),
+  ogc('/ogc/collections', "The feature collections, each with the extent of the caller's scope and its CRSs", { responses: { 200: ok(O.OgcCollections) } }),
+  ogc('/ogc/collections/{collectionId}', 'A feature collection', { params: O.OgcCollectionParams, responses: { 200: ok(O.OgcCollection), 400: problem('unknown collection or parameter') } }),
+  ogc('/ogc/collections/{collectionId}/items', "A page of a collection's features in the caller's scope (GeoJSON; Content-Crs names the CRS)", {
+    params: O.OgcCollectionParams,
+    query: O.OgcItemsQuery,
+    responses: {
+      200: ok(O.OgcFeatureCollection, 'GeoJSON FeatureCollection with links (self, next, prev), numberMatched, numberReturned, timeStamp', GEOJSON),
+      400: problem('an unknown or invalid parameter (a filter the collection does not take, limit beyond 10,000, a bbox or CRS not understood); `field` names it'),
+      404: problem('a county, town or city filter outside your scope'),
+    },
+  }),
+  ogc('/ogc/collections/{collectionId}/items/{featureId}', 'One feature by id, with its links', {
+    params: O.OgcFeatureParams,
+    query: O.OgcFeatureQuery,
+    responses: { 200: ok(O.OgcFeature, 'GeoJSON Feature', GEOJSON), 400: problem('unknown collection, malformed id or an unknown parameter'), 404: problem('no such feature in your scope') },
+  }),
+]
 
 export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/health', summary: 'Liveness, database kind, PostGIS version, data version', public: true, responses: { 200: ok(S.Health) } },
@@ -275,12 +315,30 @@ export const OPERATIONS: Operation[] = [
     responses: { 204: { description: 'Revoked' }, 400: problem('malformed id'), 404: problem('no such session of yours') },
   },
   {
+    method: 'post',
+    path: '/api/tokens',
+    summary: 'Create a personal read-only API token for GIS clients (the OGC API and the tiles); the token is in this answer only',
+    permission: 'read',
+    body: R.CreateTokenBody,
+    responses: { 201: ok(S.TokenCreated, 'Created; keep the token, it is not shown again'), 400: problem('name missing or too long, or expiresInDays not 1-365') },
+  },
+  { method: 'get', path: '/api/tokens', summary: "The caller's API tokens (never their secrets), newest first", permission: 'read', responses: { 200: ok(S.TokenList) } },
+  {
+    method: 'delete',
+    path: '/api/tokens/{id}',
+    summary: 'Revoke an API token of the caller: refused from the next request on',
+    permission: 'read',
+    params: R.IdParams,
+    responses: { 204: { description: 'Revoked' }, 400: problem('malformed id'), 404: problem('no such token of yours') },
+  },
+  {
     method: 'get',
     path: '/tiles/{layer}/{z}/{x}/{y}.mvt',
     summary:
       "A vector tile (Mapbox Vector Tile 2.1) of a layer, holding the features of the caller's scope (or of `scope` within it) with their code, name and ids, no metrics; `v` = the current geometry version → cached for a year (README \"Vector tiles\")",
     permission: 'read',
     cached: true,
+    tokens: true,
     params: R.TileParams,
     query: R.TileQuery,
     responses: {
@@ -295,8 +353,10 @@ export const OPERATIONS: Operation[] = [
     path: '/tiles/{layer}.json',
     summary: "TileJSON 3.0 of a layer: the tile URL template (with the geometry version and scope), zooms, the scope's bounds, the layer's fields",
     permission: 'read',
+    tokens: true,
     params: R.TileJsonParams,
     query: R.TileJsonQuery,
     responses: { 200: ok(S.TileJson), 400: problem('an unknown layer or a malformed scope; `field` names it'), 404: problem('no such division in your scope') },
   },
+  ...OGC_OPERATIONS,
 ]

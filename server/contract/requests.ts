@@ -98,6 +98,14 @@ export const AuditQuery = z
 /** GET /api/sessions: another user's sessions (admins only). */
 export const SessionsQuery = z.object({ user: Username.optional() }).strict()
 
+/** POST /api/tokens: a name the owner recognises the token by, and its lifetime (default 90 days, at most 365). */
+export const CreateTokenBody = z
+  .object({
+    name: z.string().trim().min(1, 'name the token, e.g. QGIS on my laptop').max(100),
+    expiresInDays: z.number().int().min(1).max(365).optional(),
+  })
+  .strict()
+
 /** The vector-tile layers of GET /tiles/{layer}/… (README "Vector tiles"). */
 export const TILE_LAYERS = ['villages', 'towns', 'counties', 'cities', 'grid-units', 'stations', 'service-points'] as const
 export type TileLayerName = (typeof TILE_LAYERS)[number]

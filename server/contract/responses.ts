@@ -338,6 +338,18 @@ export const SessionInfo = z.object({
 })
 export const SessionList = z.object({ user: z.string(), sessions: z.array(SessionInfo) })
 
+/** An API token as its owner sees it (never the secret, except once when created). */
+export const TokenInfo = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable(),
+  expired: z.boolean(),
+})
+export const TokenCreated = TokenInfo.extend({ token: z.string().regex(/^sbt_[A-Za-z0-9_-]{43}$/).describe('The token: shown this once only; send it as Authorization: Bearer <token>, or as the password of HTTP Basic with your user name') })
+export const TokenList = z.object({ tokens: z.array(TokenInfo) })
+
 /** The OpenAPI document itself (its shape is the OpenAPI 3.0 specification's). */
 export const OpenApi = z.object({ openapi: z.string().startsWith('3.0.'), info: z.object({ title: z.string() }).loose(), paths: z.record(z.string(), z.unknown()) }).loose()
 

@@ -9,6 +9,7 @@ import type { Knex } from 'knex'
 import { can, type Permission, type SessionUser } from '../auth/roles.js'
 import { Forbidden } from '../errors.js'
 import { liveSession, SESSION_TTL_MS, Unauthorized } from '../services/auth.service.js'
+import { tokenUser } from '../services/tokens.service.js'
 
 export const SESSION_COOKIE = 'sb_session'
 const PUBLIC = new Set(['/api/health', '/api/login', '/api/openapi.json', '/api/me'])
@@ -39,12 +40,48 @@ export function clearSessionCookie(res: Response): void {
   res.clearCookie(SESSION_COOKIE, { path: '/' })
 }
 
+/** Where requireSession accepts API tokens, and whether a 401 invites HTTP Basic (a GIS client or browser then asks for it). */
+export interface GuardOptions {
+  tokens?: boolean
+  basicChallenge?: boolean
+}
+
+/** Credentials in an Authorization header: a Bearer token, or HTTP Basic (user name + token as password). */
+function tokenCredentials(header: string): { token: string; username?: string } | null {
+  const [scheme, value = ''] = header.trim().split(/\s+/, 2)
+  if (/^bearer$/i.test(scheme)) return { token: value }
+  if (/^basic$/i.test(scheme)) {
+    const decoded = Buffer.from(value, 'base64').toString('utf8')
+    const colon = decoded.indexOf(':')
+    return colon < 0 ? null : { username: decoded.slice(0, colon), token: decoded.slice(colon + 1) }
+  }
+  return null
+}
+
 /**
  * 401 for /api/* without a live session, except health, login, the OpenAPI document and
  * /api/me (which answers `{ user: null }`, so a signed-out page load logs no failed request).
+ * With `tokens` (the OGC API and the tiles) an API token in the Authorization header
+ * authenticates a read (GET, HEAD) as its owner, looked up on every request (a revoked or
+ * expired token is refused at once); it never authorises a state-changing request, and it
+ * carries no cookie, so no CSRF token. Elsewhere an Authorization header is no credential.
  */
-export function requireSession(knex: Knex): RequestHandler {
+export function requireSession(knex: Knex, opts: GuardOptions = {}): RequestHandler {
+  const refuse = (res: Response, detail?: string) => {
+    if (opts.basicChallenge) res.set('WWW-Authenticate', 'Basic realm="Shuangbai Grid", charset="UTF-8"')
+    throw new Unauthorized(detail)
+  }
   return async (req, res, next) => {
+    const authorization = req.get('authorization')
+    if (opts.tokens && authorization) {
+      const credentials = tokenCredentials(authorization)
+      if (!SAFE_METHODS.has(req.method)) refuse(res, 'an API token authorises reads only (GET)')
+      const found = credentials ? await tokenUser(knex, credentials.token, credentials.username) : null
+      if (!found) refuse(res, 'API token unknown, revoked or expired (or not its user name): create one in Settings (POST /api/tokens)')
+      res.locals.user = found!.user
+      res.locals.tokenId = found!.tokenId
+      return next()
+    }
     const token = readCookie(req, SESSION_COOKIE)
     const session = token ? await liveSession(knex, token) : null
     const user = session?.user ?? null
@@ -54,7 +91,7 @@ export function requireSession(knex: Knex): RequestHandler {
       res.locals.csrfToken = csrfToken(token!)
     }
     if (PUBLIC.has(req.baseUrl + req.path)) return next()
-    if (!user) throw new Unauthorized(token ? 'session expired or signed out; sign in again' : undefined)
+    if (!user) refuse(res, token ? 'session expired or signed out; sign in again' : undefined)
     next()
   }
 }

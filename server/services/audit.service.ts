@@ -88,6 +88,10 @@ export function summarize(row: AuditRow): { zh: string; en: string } {
     }
     case 'service_point.host':
       return { zh: `社工点 ${row.entityId} 改设于 ${str(d.to)}（原 ${str(d.from)}）`, en: `Moved service point ${row.entityId} to village ${str(d.to)} (was ${str(d.from)})` }
+    case 'token.create':
+      return { zh: `创建 API 令牌「${str(d.name)}」（有效期至 ${str(d.expiresAt).slice(0, 10)}）`, en: `Created API token "${str(d.name)}" (expires ${str(d.expiresAt).slice(0, 10)})` }
+    case 'token.revoke':
+      return { zh: `撤销 API 令牌「${str(d.name)}」`, en: `Revoked API token "${str(d.name)}"` }
     default:
       return { zh: `${row.action}：${row.entity} ${row.entityId ?? ''}`.trim(), en: `${row.action}: ${row.entity} ${row.entityId ?? ''}`.trim() }
   }

@@ -36,7 +36,7 @@ async function cli(command: string, file: string | null, env: NodeJS.ProcessEnv)
 
 /** Every table of the app in a fresh migration, PostGIS's spatial_ref_sys aside. */
 const APP_TABLES = [
-  'audit_log', 'audit_log_divisions', 'calendar_days', 'calendar_years', 'data_versions', 'divisions', 'geometry_versions', 'grid_unit_villages', 'grid_units', 'jobs', 'knex_migrations', 'knex_migrations_lock',
+  'api_tokens', 'audit_log', 'audit_log_divisions', 'calendar_days', 'calendar_years', 'data_versions', 'divisions', 'geometry_versions', 'grid_unit_villages', 'grid_units', 'jobs', 'knex_migrations', 'knex_migrations_lock',
   'login_throttle', 'plans', 'service_points', 'sessions', 'stations', 'supervisor_stations', 'supervisors', 'users',
   'village_special_groups', 'workers',
 ]
@@ -50,6 +50,7 @@ async function fillEveryTable(db: Database): Promise<void> {
     expect((await call(app.url, 'POST', '/api/login', { body: { username: 'backup-bureau', password: 'not the password' } })).status).toBe(401)
     const moved = await call(app.url, 'POST', '/api/workers/w-990101001-p11/move', { cookie: bureau, body: { to: 'st-990101002' } })
     expect(moved.status, JSON.stringify(moved.body)).toBe(200)
+    expect((await call(app.url, 'POST', '/api/tokens', { cookie: bureau, body: { name: 'backup' } })).status).toBe(201)
     const created = await call(app.url, 'POST', '/api/plans', { cookie: bureau, body: { kind: 'staff', within: '990101' } })
     expect(created.status, JSON.stringify(created.body)).toBe(202)
     const { jobId } = S.PlanCreated.parse(created.body)
@@ -73,11 +74,11 @@ async function changeData(db: Database): Promise<void> {
   await db.knex.raw("update workers set name = name || ' (changed)'")
   await db.knex.raw('delete from audit_log')
   await db.knex.raw('delete from plans') // and their jobs
-  await db.knex.raw('delete from users') // and their sessions
+  await db.knex.raw('delete from users') // and their sessions and tokens
   await db.knex.raw('delete from login_throttle')
 }
 
-const CHANGED = ['audit_log', 'audit_log_divisions', 'divisions', 'jobs', 'login_throttle', 'plans', 'sessions', 'users', 'workers']
+const CHANGED = ['api_tokens', 'audit_log', 'audit_log_divisions', 'divisions', 'jobs', 'login_throttle', 'plans', 'sessions', 'users', 'workers']
 
 /** The data version counters by key (migration 0009). */
 async function versionCounters(db: Database): Promise<Record<string, number>> {

@@ -25,6 +25,7 @@ let provinceUser: string
 let cityUser: string
 let planB: { id: string; jobId: string }
 let sessionB: string
+let tokenB: string
 
 beforeAll(async () => {
   db = await testDb()
@@ -39,6 +40,7 @@ beforeAll(async () => {
   planB = (await call(url, 'POST', '/api/plans', { cookie: adminB, body: { kind: 'supervisors', within: '990102' } })).body
   await jobs.idle()
   sessionB = (await call(url, 'GET', '/api/sessions', { cookie: adminB })).body.sessions[0].id
+  tokenB = (await call(url, 'POST', '/api/tokens', { cookie: adminB, body: { name: 'b' } })).body.id
   userA = await signIn(db, url, 'scope-bureau-a', 'bureau', '990101')
   provinceUser = await signIn(db, url, 'scope-bureau-province', 'bureau', '99')
   cityUser = await signIn(db, url, 'scope-bureau-city', 'bureau', '9901')
@@ -49,7 +51,9 @@ afterAll(async () => {
 })
 
 // The working-day calendar is national (the State Council's, the same for every scope); its PUT is admin-only (calendar.test.ts).
-const NOT_SCOPED = ['/api/health', '/api/openapi.json', '/api/login', '/api/logout', '/api/me', '/api/divisions', '/api/calendar/{year}']
+// The OGC API's documents hold no data of a division (a collection's extent is the caller's own scope's),
+// and a user's tokens are the user's own (tokens.test.ts: another user's token is a 404).
+const NOT_SCOPED = ['/api/health', '/api/openapi.json', '/api/login', '/api/logout', '/api/me', '/api/divisions', '/api/calendar/{year}', '/api/tokens', '/ogc', '/ogc/conformance', '/ogc/api', '/ogc/collections', '/ogc/collections/{collectionId}']
 
 /** [route as documented, method, concrete path with county B's ids, body] */
 const cases = (): [string, string, string, unknown?][] => [
@@ -87,6 +91,16 @@ const cases = (): [string, string, string, unknown?][] => [
   ['/api/sessions/{id}', 'DELETE', `/api/sessions/${sessionB}`],
   ['/tiles/{layer}/{z}/{x}/{y}.mvt', 'GET', '/tiles/villages/0/0/0.mvt?scope=990102'],
   ['/tiles/{layer}.json', 'GET', '/tiles/villages.json?scope=990102'],
+  ['/api/tokens/{id}', 'DELETE', `/api/tokens/${tokenB}`],
+  ['/ogc/collections/{collectionId}/items', 'GET', '/ogc/collections/villages/items?county=990102'],
+  ['/ogc/collections/{collectionId}/items', 'GET', '/ogc/collections/stations/items?town=990102001'],
+  ['/ogc/collections/{collectionId}/items', 'GET', '/ogc/collections/counties/items?city=9902'],
+  ['/ogc/collections/{collectionId}/items/{featureId}', 'GET', '/ogc/collections/villages/items/990102001001'],
+  ['/ogc/collections/{collectionId}/items/{featureId}', 'GET', '/ogc/collections/coverage/items/990102001001'],
+  ['/ogc/collections/{collectionId}/items/{featureId}', 'GET', '/ogc/collections/counties/items/990102'],
+  ['/ogc/collections/{collectionId}/items/{featureId}', 'GET', '/ogc/collections/stations/items/st-990102001'],
+  ['/ogc/collections/{collectionId}/items/{featureId}', 'GET', '/ogc/collections/grid-units/items/gu-990102001-1'],
+  ['/ogc/collections/{collectionId}/items/{featureId}', 'GET', '/ogc/collections/service-points/items/sp-990102001-1'],
 ]
 
 describe('scope', () => {
@@ -107,6 +121,7 @@ describe('scope', () => {
     const plan = (await db.knex('plans').where({ id: planB.id }).first()) as { status: string }
     expect(plan.status).toBe('draft')
     expect(await db.knex('sessions').where({ id: sessionB }).first()).toBeTruthy()
+    expect(await db.knex('api_tokens').where({ id: tokenB }).first()).toBeTruthy()
   })
 
   it('lists only what the scope holds', async () => {

@@ -85,8 +85,8 @@ function poolsFor(op: DocOp, pools: Pools): Record<string, fc.Arbitrary<unknown>
       ? pick(pools.jobs)
       : op.template.startsWith('/api/workers/')
         ? pick(pools.workers)
-        : // Sessions: an id of the right shape naming none (a pool of another kind would never match the schema).
-          op.template.startsWith('/api/sessions/')
+        : // Sessions and API tokens: an id of the right shape naming none (a pool of another kind would never match the schema).
+          op.template.startsWith('/api/sessions/') || op.template.startsWith('/api/tokens/')
           ? fc.uuid()
           : pick(pools.servicePoints)
   return {
@@ -103,6 +103,15 @@ function poolsFor(op: DocOp, pools: Pools): Record<string, fc.Arbitrary<unknown>
     z: fc.integer({ min: 0, max: 14 }).map(String),
     x: fc.integer({ min: 0, max: 3 }).map(String),
     y: fc.integer({ min: 0, max: 3 }).map(String),
+    // OGC API: real features and filters; small pages (a page of 10,000 village polygons is megabytes).
+    featureId: fc.oneof(pick(d.village), pick(d.town), pick(d.county), pick(pools.stations), pick(pools.servicePoints), pick(pools.gridUnits)),
+    city: pick(d.city),
+    county: pick(d.county),
+    town: pick(d.town),
+    station: pick(pools.stations),
+    gridUnit: pick(pools.gridUnits),
+    limit: fc.integer({ min: 1, max: 200 }),
+    bbox: fc.constantFrom('113.5,24.7,113.7,24.9', '24.7,113.5,24.9,113.7', '12640000,2840000,12660000,2860000', '113,24,114,25,0,10'),
   }
 }
 
