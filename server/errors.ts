@@ -2,14 +2,25 @@
  * Typed domain errors, mapped once (server/http/problem.ts) to RFC 7807 problem JSON.
  * Services and routes throw these; anything else is an internal error (500, logged).
  */
+/** A message in both languages of the UI; problem JSON carries it as `text` beside the English `detail`. */
+export interface LocalText {
+  zh: string
+  en: string
+}
+
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly title: string,
     detail: string,
-    readonly extra: Record<string, unknown> = {},
+    public readonly extra: Record<string, unknown> = {},
   ) {
     super(detail)
+    // `zh`: the detail in Chinese; the problem carries both as `text` for the UI.
+    if (typeof extra.zh === 'string') {
+      const { zh, ...rest } = extra
+      this.extra = { ...rest, text: { zh, en: detail } satisfies LocalText }
+    }
   }
 }
 
@@ -21,8 +32,8 @@ export class BadRequest extends HttpError {
 }
 
 export class NotFound extends HttpError {
-  constructor(detail: string) {
-    super(404, 'Not Found', detail)
+  constructor(detail: string, zh?: string) {
+    super(404, 'Not Found', detail, zh ? { zh } : {})
   }
 }
 
@@ -33,9 +44,10 @@ export class Forbidden extends HttpError {
   }
 }
 
+/** `zh`: the detail in Chinese (problem JSON `text`), for a conflict the UI shows. */
 export class Conflict extends HttpError {
-  constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super(409, 'Conflict', detail, extra)
+  constructor(detail: string, extra: Record<string, unknown> = {}, zh?: string) {
+    super(409, 'Conflict', detail, zh ? { ...extra, zh } : extra)
   }
 }
 

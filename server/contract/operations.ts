@@ -220,6 +220,20 @@ export const OPERATIONS: Operation[] = [
     params: R.IdParams,
     responses: { 200: ok(S.Plan), 400: problem('malformed id'), 404: problem('no such plan in your scope') },
   },
+  {
+    method: 'get',
+    path: '/api/plans/{id}/export.xlsx',
+    summary:
+      "A plan's document as XLSX: moves and transfers (one row each: name, from, to, km, kind), posts per town and per station/point before/after with recruits, coverage before/after, the parameters and the solver's verification",
+    permission: 'read',
+    params: R.IdParams,
+    query: R.PlanExportQuery,
+    responses: {
+      200: ok(S.Workbook, 'The workbook', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+      400: problem('malformed id or lang'),
+      404: problem('no such plan in your scope'),
+    },
+  },
   planById('apply', 'Apply a draft, submitted or approved plan in one transaction (roles bureau, admin)', 200, {
     409: problem('the plan is already applied, not open, or outdated: the data in its scope changed since it was computed (changedCounties, changedTables)'),
   }),

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod'
 import { DIVISION_CODE_HINT, DIVISION_CODE_PATTERN, DIVISION_LEVELS, levelCodePattern } from '../../geodata/codes.js'
-import { SPECIAL_GROUPS } from '../../solver/policy.js'
+import { DEFAULT_DEMAND_WEIGHTS, SPECIAL_GROUPS } from '../../solver/policy.js'
+import { PLAN_LIMITS } from './defaults.js'
 import { isIsoDate } from '../../solver/visits/month.js'
 
 /** A division code: province 2 digits, city 4, county 6, town 9, village 12 (geodata/codes.ts). */
@@ -41,23 +42,33 @@ export const CoverageQuery = z
 export const PLAN_KINDS = ['staff', 'grids', 'supervisors'] as const
 export type PlanKindName = (typeof PLAN_KINDS)[number]
 
-const weight = z.number().min(0).max(1e6)
+const L = PLAN_LIMITS
+const weight = z.number().min(0).max(L.weightMax, `at most ${L.weightMax} (the defaults are 1-30 per person)`)
+const WEIGHT_KEYS = ['population', ...SPECIAL_GROUPS] as const
+/** The weights of weighted demand; those left out keep their defaults, and some weight must stay above 0. */
+const Weights = z
+  .object(Object.fromEntries(WEIGHT_KEYS.map((k) => [k, weight.optional()])))
+  .strict()
+  .refine((w) => WEIGHT_KEYS.some((k) => (w[k] ?? DEFAULT_DEMAND_WEIGHTS[k]) > 0), {
+    message: 'every weight is 0: no village would have any demand; give at least one weight above 0',
+    params: { zh: '所有权重都为 0：任何村(居)都没有需求，请至少给一项大于 0 的权重' },
+  })
 /** Parameters of a plan; every one optional (defaults: README "How plans are computed"). */
 export const PlanParams = z
   .object({
-    weights: z.object(Object.fromEntries(['population', ...SPECIAL_GROUPS].map((k) => [k, weight.optional()]))).strict().optional(),
+    weights: Weights.optional(),
     budget: z.number().int().min(0).max(100_000).optional(),
-    moveCost: z.number().min(0).max(1000).optional(),
-    crossTownMoveCost: z.number().min(0).max(1000).optional(),
+    moveCost: z.number().min(L.moveCost.min).max(L.moveCost.max).optional(),
+    crossTownMoveCost: z.number().min(L.moveCost.min).max(L.moveCost.max).optional(),
     /** Staff plans: whether a worker may be transferred to another town (default false: the town employs its workers). */
     allowTransfers: z.boolean().optional(),
     /** The old name of `allowTransfers` (used when `allowTransfers` is absent). */
     allowCrossTownMoves: z.boolean().optional(),
     /** Staff plans: longest transfer, km from the worker's post to the new one (default 30). */
-    maxTransferKm: z.number().min(0).max(200).optional(),
-    distanceKm: z.number().positive().max(200).optional(),
-    overloadFactor: z.number().min(1).max(10).optional(),
-    timeLimitSec: z.number().min(1).max(600).optional(),
+    maxTransferKm: z.number().min(L.maxTransferKm.min).max(L.maxTransferKm.max).optional(),
+    distanceKm: z.number().min(L.distanceKm.min).max(L.distanceKm.max).optional(),
+    overloadFactor: z.number().min(L.overloadFactor.min).max(L.overloadFactor.max).optional(),
+    timeLimitSec: z.number().min(L.timeLimitSec.min, `at least ${L.timeLimitSec.min} s: a plan needs seconds to solve`).max(L.timeLimitSec.max).optional(),
     gridUnits: z.union([z.literal('keep'), z.literal('auto'), z.literal(2), z.literal(3)]).optional(),
   })
   .strict()
@@ -66,6 +77,9 @@ export const PlanParams = z
 export const StaffBoundsQuery = z.object({ within: z.string().regex(new RegExp(levelCodePattern('county')), 'a county code of 6 digits, e.g. 440222') }).strict()
 
 export const CreatePlanBody = z.object({ kind: z.enum(PLAN_KINDS), within: DivisionCode, params: PlanParams.optional() }).strict()
+
+/** GET /api/plans/:id/export.xlsx: the document's language (default zh). */
+export const PlanExportQuery = z.object({ lang: z.enum(['zh', 'en']).optional() }).strict()
 
 /** POST /api/plans/:id/submit: the planner's note to the approver. */
 export const SubmitPlanBody = z.object({ note: z.string().trim().max(2000).optional() }).strict()

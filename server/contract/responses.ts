@@ -354,10 +354,21 @@ export const TokenList = z.object({ tokens: z.array(TokenInfo) })
 export const OpenApi = z.object({ openapi: z.string().startsWith('3.0.'), info: z.object({ title: z.string() }).loose(), paths: z.record(z.string(), z.unknown()) }).loose()
 
 export const Problem = z
-  .object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), field: z.string().optional() })
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    field: z.string().optional(),
+    /** The detail in both languages of the UI, where the server has it (the UI shows `text`, else `detail`). */
+    text: Text.optional(),
+  })
   .loose()
 
 export { Position }
+
+/** An Office Open XML workbook (.xlsx). */
+export const Workbook = z.string().meta({ format: 'binary' })
 
 /** A Mapbox Vector Tile 2.1 (protobuf). */
 export const VectorTile = z.string().meta({ format: 'binary' })

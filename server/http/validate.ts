@@ -24,6 +24,29 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, where
       ? `${where} parameter ${field} is required`
       : `${where} parameter ${field}: ${issue.message}`
   // An issue of the whole input (a body that is no object, a key with no name) names its place.
-  throw new BadRequest(detail, field || where, { in: where })
+  throw new BadRequest(detail, field || where, { in: where, zh: zhIssue(issue, field || where, where) })
 }
 
+
+const PLACE_ZH = { query: '查询参数', body: '请求参数', path: '路径参数' } as const
+
+/** The issue in Chinese, for the UI (problem JSON `text`): bounds, types and unknown keys by kind; a custom rule by its `params.zh`. */
+function zhIssue(issue: z.core.$ZodIssue, field: string, where: 'query' | 'body' | 'path'): string {
+  const place = `${PLACE_ZH[where]} ${field}`
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `未知的${place}`
+    case 'too_big':
+      return `${place} 不能大于 ${String(issue.maximum)}`
+    case 'too_small':
+      return `${place} 不能小于 ${String(issue.minimum)}`
+    case 'invalid_type':
+      return issue.input === undefined ? `缺少${place}` : `${place} 的类型不对（应为 ${issue.expected}）`
+    case 'custom': {
+      const zh = (issue.params as { zh?: string } | undefined)?.zh
+      return zh ? `${place}：${zh}` : `${place} 无效：${issue.message}`
+    }
+    default:
+      return `${place} 无效：${issue.message}`
+  }
+}

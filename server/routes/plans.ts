@@ -1,9 +1,10 @@
 import { Router } from 'express'
 import type { Knex } from 'knex'
-import { ApprovePlanBody, CreatePlanBody, IdParams, ReturnPlanBody, StaffBoundsQuery, SubmitPlanBody, WithinQuery } from '../contract/requests.js'
+import { ApprovePlanBody, CreatePlanBody, IdParams, PlanExportQuery, ReturnPlanBody, StaffBoundsQuery, SubmitPlanBody, WithinQuery } from '../contract/requests.js'
 import { userWith } from '../http/session.js'
 import { parseInput } from '../http/validate.js'
 import type { JobQueue } from '../services/jobs.js'
+import { planWorkbook } from '../services/plan-document.service.js'
 import {
   applyPlan,
   approvePlan,
@@ -44,6 +45,18 @@ export function planRoutes(knex: Knex, jobs: JobQueue): Router {
     const user = userWith(res, 'read')
     const { id } = parseInput(IdParams, req.params, 'path')
     res.json(await planView(knex, await getPlan(knex, user, id)))
+  })
+  router.get('/api/plans/:id/export.xlsx', async (req, res) => {
+    const user = userWith(res, 'read')
+    const { id } = parseInput(IdParams, req.params, 'path')
+    const { lang } = parseInput(PlanExportQuery, req.query, 'query')
+    const plan = await getPlan(knex, user, id)
+    const body = await planWorkbook(plan, lang ?? 'zh')
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .attachment(`plan-${plan.kind}-${plan.within}-${id.slice(0, 8)}.xlsx`)
+      .set('Cache-Control', 'private, no-store')
+      .send(body)
   })
   router.post('/api/plans/:id/apply', async (req, res) => {
     const user = userWith(res, 'plan:apply')

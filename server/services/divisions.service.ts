@@ -80,11 +80,17 @@ export async function getRoots(knex: Knex, scope: string): Promise<DivisionRow[]
  */
 export async function requireDivision(knex: Knex, code: string, scope: string): Promise<DivisionRow> {
   const division = await findDivision(knex, code, scope)
-  if (!division) throw new NotFound(`division ${code} does not exist${scopeNote(scope)}`)
+  if (!division) throw new NotFound(`division ${code} does not exist${scopeNote(scope)}`, `区划 ${code} 不存在${scopeNoteZh(scope)}`)
   return division
 }
 
 /** ' within your scope <scope>' for a 404's detail, unless the scope is a province or the nation (it says nothing new). */
+/** scopeNote in Chinese. */
+export function scopeNoteZh(scope: string): string {
+  const level = levelOf(scope)
+  return level === 'nation' || level === 'province' ? '' : `，或不在您的权限范围 ${scope} 内`
+}
+
 export function scopeNote(scope: string): string {
   const level = levelOf(scope)
   return level === 'nation' || level === 'province' ? '' : ` within your scope ${scope}`

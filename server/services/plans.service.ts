@@ -10,7 +10,7 @@ import type { SessionUser } from '../auth/roles.js'
 import { PLAN_DEFAULTS } from '../contract/defaults.js'
 import { OPEN_PLAN_STATUSES, type PlanStatus } from '../contract/job-states.js'
 import { PLAN_KINDS, type PlanKindName } from '../contract/requests.js'
-import { BadRequest, Conflict, NotFound } from '../errors.js'
+import { BadRequest, Conflict, HttpError, NotFound, type LocalText } from '../errors.js'
 import { audit } from '../repositories/audit.repository.js'
 import { networkFingerprint } from '../repositories/fingerprint.repository.js'
 import * as plans from '../repositories/plans.repository.js'
@@ -18,7 +18,7 @@ import type { PlanRow } from '../repositories/plans.repository.js'
 import { findJob, insertJob, markJobCancelled } from '../repositories/jobs.repository.js'
 import { countyVersions, dataVersion, lockCounties } from '../repositories/meta.repository.js'
 import { coverageSummary } from './coverage.service.js'
-import { requireDivision, scopeNote } from './divisions.service.js'
+import { requireDivision, scopeNote, scopeNoteZh } from './divisions.service.js'
 import type { JobContext, JobHandler, JobQueue } from './jobs.js'
 import { gridsPlan } from './plans/grids.plan.js'
 import { staffBudgetBounds, staffPlan } from './plans/staff.plan.js'
@@ -34,7 +34,7 @@ const KINDS: Record<string, PlanStrategy<unknown>> = {
 
 function kindOf(kind: string): PlanStrategy<unknown> {
   const k = KINDS[kind]
-  if (!k) throw new BadRequest(`unknown plan kind "${kind}"; use ${PLAN_KINDS.join(', ')}`, 'kind')
+  if (!k) throw new BadRequest(`unknown plan kind "${kind}"; use ${PLAN_KINDS.join(', ')}`, 'kind', { zh: `未知的规划类型“${kind}”` })
   return k
 }
 
@@ -80,6 +80,7 @@ export async function createPlan(
     throw new BadRequest(
       `within must be a ${kind.scopes.map((l) => levelName(l)).join(' or a ')} for ${input.kind} plans; ${input.within} is a ${levelName(division.level)}`,
       'within',
+      { zh: `该类规划须按${kind.scopes.map((l) => levelName(l, 'zh')).join('或')}编制；${input.within} 是${levelName(division.level, 'zh')}` },
     )
   }
   await kind.validate?.(input.params, input.within, knex)
@@ -133,7 +134,14 @@ async function computePlan(knex: Knex, id: string, kind: PlanStrategy<unknown>, 
   } catch (err) {
     // Cancelled: the cancel wrote the plan's state; stopped for a shutdown: it stays computing for the next worker.
     if (signal.aborted) throw err
-    const result = err instanceof PlanInfeasible ? { ...err.result, status: 'infeasible', explanations: err.explanations } : null
+    // The reason in both languages, where the error has it, as the plan's explanation (the UI shows it in its language).
+    const text = err instanceof HttpError ? (err.extra.text as LocalText | undefined) : undefined
+    const result =
+      err instanceof PlanInfeasible
+        ? { ...err.result, status: 'infeasible', explanations: err.explanations }
+        : text
+          ? { status: 'failed', objective: null, verified: false, explanations: [{ message: text }] }
+          : null
     await plans.finishComputing(knex, id, { status: 'failed', error: (err as Error).message.slice(0, 4000), result })
     throw err
   }
@@ -142,7 +150,7 @@ async function computePlan(knex: Knex, id: string, kind: PlanStrategy<unknown>, 
 /** A plan the user may see; 404 otherwise. */
 export async function getPlan(knex: Knex, user: SessionUser, id: string): Promise<PlanRow> {
   const plan = await plans.findPlan(knex, id, user.scope)
-  if (!plan) throw new NotFound(`plan ${id} does not exist${scopeNote(user.scope)}`)
+  if (!plan) throw new NotFound(`plan ${id} does not exist${scopeNote(user.scope)}`, `方案 ${id} 不存在${scopeNoteZh(user.scope)}`)
   return plan
 }
 
@@ -202,13 +210,37 @@ export async function planView(knex: Knex, plan: PlanRow) {
   return { ...view, status: displayStatus(plan, isOpen(plan.status) ? await countyVersions(knex, plan.within) : {}) }
 }
 
+/** The statuses and actions in Chinese, for the `text` of a refusal (the UI's own names: web/src/lib/messages.ts plan.status.*). */
+const STATUS_ZH: Record<string, string> = {
+  computing: '计算中',
+  draft: '草稿',
+  submitted: '待审批',
+  approved: '已批准',
+  returned: '已退回',
+  outdated: '已过时',
+  failed: '失败',
+  applied: '已实施',
+  discarded: '已放弃',
+  cancelled: '已取消',
+}
+const ACTION_ZH: Record<string, string> = { submitted: '提交', approved: '批准', returned: '退回', applied: '实施', discarded: '放弃', reverted: '撤销' }
+
 /** A plan's state names the refusal in words a planner reads (already applied, outdated, ...). */
 function refuse(plan: PlanRow, action: string, allowed: readonly string[]): never {
   const id = plan.id
   if (plan.status === 'applied') {
-    throw new Conflict(`plan ${id} has already been applied (by ${plan.appliedBy} at ${plan.appliedAt})`, { planStatus: 'applied', appliedBy: plan.appliedBy, appliedAt: plan.appliedAt })
+    throw new Conflict(
+      `plan ${id} has already been applied (by ${plan.appliedBy} at ${plan.appliedAt})`,
+      { planStatus: 'applied', appliedBy: plan.appliedBy, appliedAt: plan.appliedAt },
+      `方案已由 ${plan.appliedBy} 于 ${plan.appliedAt} 实施过`,
+    )
   }
-  throw new Conflict(`plan ${id} is ${plan.status}; only a ${allowed.join(' or ')} plan can be ${action}`, { planStatus: plan.status })
+  const zhStatus = STATUS_ZH[plan.status] ?? plan.status
+  throw new Conflict(
+    `plan ${id} is ${plan.status}; only a ${allowed.join(' or ')} plan can be ${action}`,
+    { planStatus: plan.status },
+    `方案当前为“${zhStatus}”，只有${allowed.map((a) => `“${STATUS_ZH[a] ?? a}”`).join('或')}的方案可以${ACTION_ZH[action] ?? action}`,
+  )
 }
 
 /**
@@ -229,7 +261,7 @@ async function reviewStep(
     const past = { submit: 'submitted', approve: 'approved', return: 'returned' }[step.action]
     if (!step.from.includes(plan.status)) refuse(plan, past, step.from)
     if (step.fresh && displayStatus(plan, versions) === 'outdated') {
-      throw new Conflict(`plan ${id} is outdated: the data of ${plan.within} changed since it was computed; compute a new plan`, { planStatus: 'outdated' })
+      throw new Conflict(`plan ${id} is outdated: the data of ${plan.within} changed since it was computed; compute a new plan`, { planStatus: 'outdated' }, `方案已过时：${plan.within} 的数据在方案计算后已被修改，请重新计算方案`)
     }
     step.check?.(plan)
     const now = new Date().toISOString()
@@ -260,7 +292,9 @@ export function approvePlan(knex: Knex, user: SessionUser, id: string): Promise<
     to: 'approved',
     fresh: true,
     check: (plan) => {
-      if (plan.review?.submittedBy === user.username) throw new Conflict(`plan ${id} was submitted by you; another bureau user approves it`, { planStatus: plan.status })
+      if (plan.review?.submittedBy === user.username) {
+        throw new Conflict(`plan ${id} was submitted by you; another bureau user approves it`, { planStatus: plan.status }, '该方案由您本人提交，需由另一位民政局用户审批')
+      }
     },
     review: (_plan, now) => ({ decision: 'approved', decidedBy: user.username, decidedAt: now, comment: null }),
   })
@@ -324,12 +358,11 @@ async function checkUnchanged(trx: Knex.Transaction, plan: PlanRow, versions: Re
   const now = await networkFingerprint(trx, plan.within)
   const changedTables = Object.keys(now).filter((t) => now[t] !== plan.inputTables?.[t])
   const what = changedTables.length ? `: ${changedTables.join(', ')}` : ''
-  throw new Conflict(`the data of ${plan.within} changed since this plan was computed (counties ${changedCounties.join(', ')}${what}): compute a new plan`, {
-    changedCounties,
-    changedTables,
-    planDataVersion: plan.dataVersion,
-    dataVersion: await dataVersion(trx, plan.within),
-  })
+  throw new Conflict(
+    `the data of ${plan.within} changed since this plan was computed (counties ${changedCounties.join(', ')}${what}): compute a new plan`,
+    { changedCounties, changedTables, planDataVersion: plan.dataVersion, dataVersion: await dataVersion(trx, plan.within) },
+    `方案计算后，${plan.within} 的数据已被修改（县(区) ${changedCounties.join('、')}${changedTables.length ? `；数据表 ${changedTables.join('、')}` : ''}），请重新计算方案`,
+  )
 }
 
 /** Discards an open or failed plan. */
@@ -350,7 +383,9 @@ export async function discardPlan(knex: Knex, user: SessionUser, id: string): Pr
  */
 export async function revertPlan(knex: Knex, user: SessionUser, id: string): Promise<PlanRow> {
   const plan = await getPlan(knex, user, id)
-  if (plan.status !== 'applied') throw new Conflict(`plan ${id} is ${plan.status}; only an applied plan can be reverted`)
+  if (plan.status !== 'applied') {
+    throw new Conflict(`plan ${id} is ${plan.status}; only an applied plan can be reverted`, { planStatus: plan.status }, `方案当前为“${STATUS_ZH[plan.status] ?? plan.status}”，只有已实施的方案可以撤销`)
+  }
   const kind = kindOf(plan.kind)
   const params: PlanParams = { ...(plan.params as PlanParams), revertOf: id }
   const versions = await countyVersions(knex, plan.within)

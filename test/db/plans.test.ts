@@ -202,6 +202,11 @@ describe('plan requests', () => {
     [{ kind: 'staff', within: '990101', params: { moveCost: 3, crossTownMoveCost: 1 } }, 400, 'params.crossTownMoveCost'],
     [{ kind: 'staff', within: '990101', params: { budget: -1 } }, 400, 'params.budget'],
     [{ kind: 'staff', within: '990101', params: { weights: { cats: 2 } } }, 400, 'params.weights.cats'],
+    // Odd form values (issue 10): all weights 0, a population weight of a million, a 1 s solve.
+    [{ kind: 'staff', within: '990101', params: { weights: { population: 0, dibao: 0, tekun: 0, disabled: 0, children_in_difficulty: 0, left_behind_children: 0, elderly_in_difficulty: 0, left_behind_women: 0 } } }, 400, 'params.weights'],
+    [{ kind: 'staff', within: '990101', params: { weights: { population: 1_000_000 } } }, 400, 'params.weights.population'],
+    [{ kind: 'staff', within: '990101', params: { timeLimitSec: 1 } }, 400, 'params.timeLimitSec'],
+    [{ kind: 'staff', within: '990101', params: { budget: 100_000 } }, 400, 'params.budget'],
     [{ kind: 'magic', within: '990101' }, 400, 'kind'],
     [{ kind: 'staff' }, 400, 'within'],
     [{ kind: 'staff', within: '990101001' }, 400, 'within'],
@@ -212,6 +217,8 @@ describe('plan requests', () => {
       const res = await call(url, 'POST', '/api/plans', { cookie: planner, body })
       expect(res.status).toBe(status)
       if (field) expect(res.body.field).toBe(field)
+      // The UI shows the message in its language: Chinese beside the English detail.
+      if (status === 400) expect(res.body.text).toMatchObject({ zh: expect.stringMatching(/[\u4e00-\u9fff]/), en: res.body.detail })
     })
   }
 

@@ -47,7 +47,9 @@ export function movePenalty(params: PlanParams): MovePenalty {
     acrossTowns: params.crossTownMoveCost ?? DEFAULT_MOVE_PENALTY.acrossTowns,
   }
   if (p.acrossTowns < p.withinTown) {
-    throw new BadRequest(`params.crossTownMoveCost (${p.acrossTowns}) must be at least params.moveCost (${p.withinTown})`, 'params.crossTownMoveCost')
+    throw new BadRequest(`params.crossTownMoveCost (${p.acrossTowns}) must be at least params.moveCost (${p.withinTown})`, 'params.crossTownMoveCost', {
+      zh: `跨镇调动代价（${p.acrossTowns}）不能小于镇内调动代价（${p.withinTown}）`,
+    })
   }
   return p
 }
@@ -78,7 +80,7 @@ export function allocationInput(facts: StaffFacts, params: PlanParams): CountyIn
   }
   const counties = new Map<string, CountyInput>()
   for (const t of facts.towns) {
-    if (!t.station) throw new BadRequest(`town ${t.name} (${t.code}) has no station: add one before planning staff`, 'within')
+    if (!t.station) throw new BadRequest(`town ${t.name} (${t.code}) has no station: add one before planning staff`, 'within', { zh: `乡镇 ${t.name}（${t.code}）没有社工站：请先添加社工站再做岗位配置` })
     let county = counties.get(t.countyCode)
     if (!county) counties.set(t.countyCode, (county = { code: t.countyCode, name: t.countyName, towns: [] }))
     county.towns.push({
@@ -91,7 +93,7 @@ export function allocationInput(facts: StaffFacts, params: PlanParams): CountyIn
   }
   const list = [...counties.values()]
   if (params.budget !== undefined) {
-    if (list.length !== 1) throw new BadRequest('params.budget applies to one county: plan within a county code', 'params.budget')
+    if (list.length !== 1) throw new BadRequest('params.budget applies to one county: plan within a county code', 'params.budget', { zh: '社工总数（预算）只能用于一个县(区)的规划' })
     list[0].budget = params.budget
   }
   return list
@@ -153,12 +155,13 @@ export const staffPlan: PlanStrategy<WorkerPost[], StaffPlanDiff> = {
   async validate(params, within, knex) {
     movePenalty(params)
     if (params.budget === undefined) return
-    if (!isLevel(within, 'county')) throw new BadRequest('params.budget applies to one county: plan within a county code', 'params.budget')
+    if (!isLevel(within, 'county')) throw new BadRequest('params.budget applies to one county: plan within a county code', 'params.budget', { zh: '社工总数（预算）只能用于一个县(区)的规划' })
     const b = await staffBudgetBounds(knex, within, params)
     if (params.budget < b.minimum || params.budget > b.maximum) {
       throw new BadRequest(
         `params.budget ${params.budget} is outside ${b.minimum}-${b.maximum} for ${b.name}: the rules need at least ${b.minimum} workers (today ${b.current}; every town keeping its workers and recruiting what the rules need: ${b.keep}); at most ${b.maximum} (today × 1.5)`,
         'params.budget',
+        { zh: `社工总数 ${params.budget} 超出${b.name}的范围 ${b.minimum}–${b.maximum}：规则至少需要 ${b.minimum} 人（现有 ${b.current} 人；各乡镇保留现有社工并按规则招聘：${b.keep} 人）；最多 ${b.maximum} 人（现有 × 1.5）` },
       )
     }
   },

@@ -4,6 +4,7 @@
  * ended, and the registered handler sends the user back to the sign-in page.
  */
 import type { Problem } from './types'
+import { pick } from './i18n.svelte'
 
 export class ApiError extends Error {
   constructor(
@@ -13,9 +14,19 @@ export class ApiError extends Error {
   ) {
     super(message)
   }
+  /** The server's message in the UI's language (`text`, where the server gives both), else its English detail. */
   get detail(): string {
-    return this.problem?.detail ?? this.message
+    return pick(this.problem?.text) || (this.problem?.detail ?? this.message)
   }
+  /** Extra members of the problem (e.g. `planStatus` of a 409). */
+  member(name: string): unknown {
+    return (this.problem as Record<string, unknown> | null)?.[name]
+  }
+}
+
+/** What to tell the user about a failed request: the server's message in the UI's language, or the error's own. */
+export function errorText(e: unknown): string {
+  return e instanceof ApiError ? e.detail : e instanceof Error ? e.message : String(e)
 }
 
 let onUnauthorized: (() => void) | null = null

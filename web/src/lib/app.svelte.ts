@@ -6,7 +6,7 @@
  * cache (network-cache.ts), the selection and the tabs (selection.ts), what the app knows
  * of the map (map-view.ts).
  */
-import { getJson } from './api'
+import { errorText, getJson } from './api'
 import { levelOf } from './roles'
 import { cityOf, countyOf, isDivisionCode, isLevel, isWithin, NATION, townOf } from '../../../geodata/codes'
 import { formatCamera, parseCamera, readUrl, writeUrl, type Camera } from './url'
@@ -147,7 +147,7 @@ class AppState {
       await this.loadContext(code, token)
     } catch (e) {
       if (token === this.loadToken) {
-        this.error = (e as Error).message
+        this.error = errorText(e)
         this.loading = false
       }
     }

@@ -66,6 +66,9 @@ export type PlanParams = z.infer<typeof import('../../../server/contract/request
 
 // Plans, their results and each kind's diff are the contract's own schemas (type-only).
 export type PlanSummary = Body<typeof Api.PlanSummary>
+/** A history row: the plan with its key numbers (figures). */
+export type PlanListItem = Body<typeof Api.PlanListItem>
+export type StaffBounds = Body<typeof Api.StaffBounds>
 export type Plan = Body<typeof Api.Plan>
 export type SolverResult = NonNullable<Plan['result']>
 /** A coverage report without villages, as stored in a plan (plus each village's status). */
