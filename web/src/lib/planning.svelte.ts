@@ -12,6 +12,7 @@ import { countyOf } from '../../../geodata/codes'
 import type { CoverageStatus, Job, JobStep, Plan, PlanKind, PlanListItem, PlanParams, StaffBounds } from './types'
 import { JOB_INTERRUPTED } from '../../../server/contract/job-states'
 import { t } from './i18n.svelte'
+import { readUrl } from './url'
 import type { MessageKey } from './messages'
 
 /** Weights of weighted demand: the server's defaults, from the one rules module. */
@@ -177,6 +178,8 @@ class Planning {
   private pollTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor() {
+    // The plan of the link, read before the app writes its first URL (which would drop it).
+    this.pendingId = readUrl().plan ?? null
     app.urlExtras = () => {
       const id = this.plan?.id ?? this.pendingId
       return id ? { plan: id } : {}
@@ -252,9 +255,10 @@ class Planning {
     app.syncUrl(false)
   }
 
-  /** Opens the plan a link names: the URL keeps it while it loads; an unknown id or one outside the scope says so. */
-  async openFromLink(id: string): Promise<void> {
-    this.pendingId = id
+  /** Opens the plan the page's link named (if any): the URL keeps it while it loads; an unknown id or one outside the scope says so. */
+  async openLinked(): Promise<void> {
+    const id = this.pendingId
+    if (!id) return
     try {
       await this.open(id)
       app.setTab('plan')
@@ -267,12 +271,14 @@ class Planning {
     }
   }
 
+  /** Back to the form and the history (read anew: others may have decided on a plan meanwhile). */
   close(): void {
     this.plan = null
     this.preview = false
     this.job = null
     this.notice = null
     app.syncUrl(false)
+    void this.loadHistory()
   }
 
   /** The budgets of a county's staff plan (shown in the form before solving); null elsewhere. */
