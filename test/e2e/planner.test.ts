@@ -198,6 +198,45 @@ describe.skipIf(!chromium)('the planner workflow in Chromium', () => {
     await other.close()
   })
 
+  it('the city view does not scroll; the legend names the overload threshold and clears the map; the panel widens; each tab keeps its own scroll', async () => {
+    const { page, context } = await signedIn('flow-bureau', '/?d=9901', { width: 1366, height: 768 })
+    await page.locator('.map[data-drawn="9901"]').waitFor(POLL)
+    await page.locator('#dash-title').waitFor()
+    await new Promise((r) => setTimeout(r, 1500))
+    const overflow = await page.evaluate(() => ({ doc: document.documentElement.scrollHeight - window.innerHeight, body: document.body.scrollHeight - window.innerHeight, x: document.documentElement.scrollWidth - window.innerWidth }))
+    expect(overflow).toEqual({ doc: 0, body: 0, x: 0 })
+    // The threshold `overloaded` is judged by, from the report's `overload` (per county: median × factor).
+    const report = await (await page.request.get(`${app.url}/api/coverage?within=9901&geometry=false`)).json()
+    const thresholds = report.overload.map((o: { threshold: number }) => o.threshold).filter((x: number | null) => x !== null)
+    const fmt = (x: number) => x.toLocaleString('zh-CN', { maximumFractionDigits: 0 })
+    await contains(page.locator('[data-overload]'), `${fmt(Math.min(...thresholds))}–${fmt(Math.max(...thresholds))}`)
+    // No village lies under the legend.
+    const legend = await page.locator('.legend').boundingBox()
+    const covered = await page.evaluate((box) => {
+      const map = (window as unknown as { shuangbaiMap: { queryRenderedFeatures: (b: [[number, number], [number, number]], o: { layers: string[] }) => unknown[]; getCanvas: () => HTMLCanvasElement } }).shuangbaiMap
+      const r = map.getCanvas().getBoundingClientRect()
+      return map.queryRenderedFeatures([[box.x - r.left, box.y - r.top], [box.x - r.left + box.width, box.y - r.top + box.height]], { layers: ['villages-fill'] }).length
+    }, legend!)
+    expect(covered).toBe(0)
+    // Each tab its own scroll: the dashboard scrolled down, the planning tab opens at its top, the dashboard comes back where it was.
+    const panel = page.locator('.tabpanel')
+    await panel.evaluate((el) => (el.scrollTop = 300))
+    await page.getByRole('tab', { name: /规划/ }).click()
+    await expect.poll(() => panel.evaluate((el) => el.scrollTop), POLL).toBe(0)
+    await page.getByRole('tab', { name: '概览' }).click()
+    await expect.poll(() => panel.evaluate((el) => el.scrollTop), POLL).toBe(300)
+    // The panel widens by dragging its edge; the ranking then shows more of its columns.
+    const before = (await page.locator('.panel').boundingBox())!.width
+    const edge = (await page.locator('.panel-resizer').boundingBox())!
+    await page.mouse.move(edge.x + 4, edge.y + 200)
+    await page.mouse.down()
+    await page.mouse.move(edge.x - 300, edge.y + 200, { steps: 5 })
+    await page.mouse.up()
+    expect((await page.locator('.panel').boundingBox())!.width).toBeGreaterThan(before + 250)
+    await page.screenshot({ path: artifactPath('planner-wide-panel.png') })
+    await context.close()
+  })
+
   it('exports the plan document (XLSX, read back) and prints the review alone', async () => {
     const [download] = await Promise.all([bureau.waitForEvent('download'), bureau.locator('.review [data-action="export"]').click()])
     const sheets = await readXlsxFile(await download.path())

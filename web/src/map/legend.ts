@@ -42,3 +42,16 @@ export function legendNote(scale: MetricScale): string {
   if (scale.id === 'specialGroupMembers') return t('legend.quintiles')
   return t('legend.statusNote')
 }
+
+/**
+ * The threshold `overloaded` is judged by (the coverage report's `overload`: per county, its
+ * median demand per worker × the overload factor), for the status legend: one county's
+ * figures, or the range over the counties of the view.
+ */
+export function overloadNote(overload: { county: string; median: number | null; threshold: number | null }[], factor: number): string {
+  const known = overload.filter((o) => o.threshold !== null && o.median !== null)
+  if (!known.length) return ''
+  if (known.length === 1) return t('legend.overloadOne', { threshold: num(known[0].threshold!), median: num(known[0].median!), factor: num(factor, 2) })
+  const ts = known.map((o) => o.threshold!)
+  return t('legend.overloadMany', { min: num(Math.min(...ts)), max: num(Math.max(...ts)), factor: num(factor, 2) })
+}
