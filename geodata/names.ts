@@ -40,11 +40,13 @@ export function isUrbanTown(name: string): boolean {
 
 /**
  * The everyday short form of a village-level name, for labels such as service points:
- * 马坝村委会 / 马坝村民委员会 → 马坝村, 东街社区居委会 / 东街社区居民委员会 → 东街社区.
+ * 马坝村委会 / 马坝村民委员会 / 前进村村委会 → 马坝村 / 马坝村 / 前进村, 东街社区居委会 / 东街社区居民委员会 → 东街社区.
  */
 export function shortVillageName(name: string): string {
   return name
     .replace(/社区居民委员会$|社区居委会$|社区居委$/, '社区')
-    .replace(/村民委员会$|村委会$/, '村')
+    // 前进村村委会 is the committee of 前进村: its short form is 前进村, not 前进村村.
+    .replace(/村?(村民委员会|村委会|村居委会|村居民委员会)$/, '村')
+    .replace(/村村$/, '村')
     .replace(/居民委员会$/, '居委会')
 }

@@ -64,6 +64,8 @@ describe('Shaoguan network and staffing', () => {
       expect(p.id).toBe(u.id.replace(/^gu-/, 'sp-'))
       expect(u.villageCodes).toContain(p.villageCode)
       expect(p.name.endsWith('社工点')).toBe(true)
+      // The village's short form, never 村 twice (前进村村委会 → 前进村社工点, issue 10).
+      expect(p.name, p.name).not.toMatch(/村村/)
       expect(turf.booleanPointInPolygon(p.location, byCode.get(p.villageCode)!.geometry)).toBe(true)
     }
   })
