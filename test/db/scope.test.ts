@@ -73,6 +73,7 @@ const cases = (): [string, string, string, unknown?][] => [
   ['/api/plans', 'GET', '/api/plans?within=990102'],
   ['/api/plans/staff/bounds', 'GET', '/api/plans/staff/bounds?within=990102'],
   ['/api/plans/{id}', 'GET', `/api/plans/${planB.id}`],
+  ['/api/plans/{id}/export.xlsx', 'GET', `/api/plans/${planB.id}/export.xlsx`],
   ['/api/plans/{id}/apply', 'POST', `/api/plans/${planB.id}/apply`],
   ['/api/plans/{id}/submit', 'POST', `/api/plans/${planB.id}/submit`, { note: 'x' }],
   ['/api/plans/{id}/approve', 'POST', `/api/plans/${planB.id}/approve`, {}],
