@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/connection.js'
 import { stationVisitHours } from '../../server/repositories/visits.repository.js'
-import { seedDemo, seedDemoUsers } from '../../server/services/seed.service.js'
+import { seedDemo, seedDemoUsers, seedDemoVisitHistory } from '../../server/services/seed.service.js'
 import { monthsBefore } from '../../server/services/ics.service.js'
 import { shanghaiDate } from '../../server/services/calendar.js'
 import { verifyVisitPlan } from '../../solver/index.js'
@@ -317,6 +317,34 @@ describe('another supervisor', () => {
     expect((await get(app.url, `/api/visit-plans/${created.body.id}`, bureau)).status).toBe(200)
     expect((await ics(`/api/supervisors/${other}/visits.ics?month=${MONTH}`, bureau)).status).toBe(200)
     expect((await get(app.url, `/api/visit-plans/${created.body.id}`, await signIn(db, app.url, 'vp-other-city', 'bureau', '4401'))).status).toBe(404)
+  })
+})
+
+describe('the demo history', () => {
+  const rowsText = async () => (await db.knex.raw(`select md5(string_agg(t::text, '|' order by t.id)) as h from visits t where month between '2026-09' and '2026-11'`)).rows[0].h
+  it('publishes the last three months of every supervisor of the city, recorded done, missed or not yet; deterministic', async () => {
+    const report = await seedDemoVisitHistory(db.knex, '4402', { today: '2026-12-01' })
+    const supervisors = Number((await db.knex('supervisors').count({ n: '*' }))[0].n)
+    expect(report.plans).toBeGreaterThanOrEqual(3 * (supervisors - 2)) // at most a fault supervisor's months may not fit
+    expect(report.done).toBeGreaterThan(report.missed)
+    expect(report.missed).toBeGreaterThan(0)
+    expect(report.planned).toBeGreaterThan(0)
+    const plans = await db.knex('visit_plans').where({ created_by: 'supervisor' }).orderBy('month')
+    expect(plans.map((p: { month: string; status: string }) => [p.month, p.status])).toEqual([['2026-09', 'published'], ['2026-10', 'published'], ['2026-11', 'published']])
+    const demo = await db.knex('visits').where({ supervisor_id: own, month: '2026-11' })
+    expect(demo.some((v: { status: string }) => v.status !== 'planned')).toBe(true)
+    expect((await db.knex('visits').where({ status: 'done' }).where('hours_done', '<', 16)).length).toBeGreaterThan(0)
+    // The API shows it: the demo supervisor's November, and its plan.
+    const list = await get(app.url, '/api/visits?within=4402&month=2026-11', supervisor)
+    expect(list.body.visits.length).toBe(demo.length)
+    expect((await get(app.url, `/api/visit-plans/${plans[2].id}`, supervisor)).body).toMatchObject({ status: 'published', result: { verified: true } })
+    // Same seed and day, same rows: delete and seed again.
+    const before = await rowsText()
+    await db.knex('visit_plans').where('month', '>=', '2026-09').andWhere('month', '<=', '2026-11').del()
+    await db.knex('visits').where('month', '>=', '2026-09').andWhere('month', '<=', '2026-11').del()
+    await seedDemoVisitHistory(db.knex, '4402', { today: '2026-12-01' })
+    expect(await rowsText()).toBe(before)
+    expect((await seedDemoVisitHistory(db.knex, '4402', { today: '2026-12-01' })).plans).toBe(0)
   })
 })
 
