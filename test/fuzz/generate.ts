@@ -114,11 +114,12 @@ function idOf(op: DocOp, pools: Pools): fc.Arbitrary<unknown> {
 
 /** Values of the other named parameters and properties. */
 function commonPools(pools: Pools, division: fc.Arbitrary<string>): Record<string, fc.Arbitrary<unknown>> {
+  const d = pools.divisions
   const pick = (xs: string[]) => (xs.length ? fc.constantFrom(...xs) : fc.constant('none'))
   return {
     to: fc.oneof(pick(pools.stations), pick(pools.servicePoints)),
     gridUnitId: pick(pools.gridUnits),
-    villageCode: pick(pools.divisions.village),
+    villageCode: pick(d.village),
     // Never a demo user's name: its failures would lock the name the fuzz signs in with.
     username: fc.constantFrom('nobody', 'fuzz', 'root'),
     // Tiles: scopes of the demo, small zooms and numbers (most of them tiles that exist).
