@@ -20,6 +20,7 @@ import * as calendar from './20261201_0013_calendar.js'
 import * as planReview from './20261201_0015_plan_review.js'
 import * as geometryVersions from './20261201_0016_geometry_versions.js'
 import * as apiTokens from './20261201_0017_api_tokens.js'
+import * as visitPlans from './20261201_0018_visit_plans.js'
 
 type Migration = { name: string; up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> }
 
@@ -41,6 +42,7 @@ export const migrations: Migration[] = [
   { name: '20261201_0015_plan_review', ...planReview },
   { name: '20261201_0016_geometry_versions', ...geometryVersions },
   { name: '20261201_0017_api_tokens', ...apiTokens },
+  { name: '20261201_0018_visit_plans', ...visitPlans },
 ]
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -27,6 +27,7 @@ import { tokenRoutes } from './routes/tokens.js'
 import { ogcRoutes } from './routes/ogc.js'
 import type { TileEncoder } from './services/tiles.service.js'
 import { calendarRoutes } from './routes/calendar.js'
+import { calendarFeedRoutes, visitRoutes } from './routes/visits.js'
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist')
 
@@ -78,6 +79,9 @@ export function createApp(db: Database, opts: AppOptions = {}): Express {
     res.json(openapi)
   })
   app.use(healthRoutes(db))
+  // Calendar subscriptions: the secret token in the URL is the credential (no session, no CSRF: GET only).
+  app.use(calendarFeedRoutes(db.knex))
+  app.use('/ics', notFoundHandler)
   app.use('/api', requireSession(db.knex))
   app.use('/api', csrfGuard)
   app.use(authRoutes(db.knex, { clientThrottle: opts.clientThrottle, accountThrottle: opts.accountThrottle }))
@@ -89,6 +93,7 @@ export function createApp(db: Database, opts: AppOptions = {}): Express {
   app.use(calendarRoutes(db.knex))
   app.use(coverageRoutes(db.knex, cache))
   app.use(planRoutes(db.knex, jobs))
+  app.use(visitRoutes(db.knex, jobs))
   app.use(editRoutes(db.knex))
   app.use(auditRoutes(db.knex))
   app.use(tokenRoutes(db.knex))

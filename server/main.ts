@@ -6,7 +6,7 @@ import { openDatabase } from './db/connection.js'
 import { migrateLatest } from './db/migrate.js'
 import { analyzeNetwork } from './repositories/dataset.repository.js'
 import { hasDivisions } from './repositories/meta.repository.js'
-import { seedDemo, seedDemoUsers } from './services/seed.service.js'
+import { seedDemo, seedDemoUsers, seedDemoVisitHistory } from './services/seed.service.js'
 import { pruneAuthState } from './services/auth.service.js'
 import { createJobQueue } from './services/job-queue.js'
 import { configureSolverThreads } from '../solver/index.js'
@@ -26,6 +26,8 @@ if (config.seedDemo && !(await hasDivisions(db.knex))) {
   log(`seeded ${JSON.stringify(report.counts)} in ${report.generateMs + report.insertMs} ms`)
   const users = await seedDemoUsers(db.knex, config.demoCity)
   if (users.length) log(`demo users (passwords in README.md): ${users.join(', ')}`)
+  const history = await seedDemoVisitHistory(db.knex, config.demoCity)
+  log(`supervision history: ${history.plans} published visit plans, ${history.visits} visits (${history.done} done, ${history.missed} missed, ${history.planned} to record)`)
 }
 
 // PGlite runs no autovacuum: refresh the planner's statistics (data may have changed since).

@@ -27,6 +27,7 @@ export const JOB_STEPS = [
   'assigningWorkers',
   'designingGrids',
   'assigningSupervisors',
+  'planningVisits',
   'comparing',
 ] as const
 export type JobStepName = (typeof JOB_STEPS)[number]

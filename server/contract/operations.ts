@@ -9,7 +9,7 @@ import * as S from './responses.js'
 import * as R from './requests.js'
 import * as O from './ogc.js'
 
-export type Method = 'get' | 'post' | 'put' | 'delete'
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
 
 export interface ResponseSpec {
   description: string
@@ -274,6 +274,115 @@ export const OPERATIONS: Operation[] = [
       404: problem('no such job in your scope'),
       409: problem('the job has already finished (done, failed or cancelled)'),
     },
+  },
+  {
+    method: 'post',
+    path: '/api/visit-plans',
+    summary: "Plan a supervisor's month of visits: creates a draft visit plan and the job computing it (a supervisor: its own; an admin: any of its scope)",
+    permission: 'visits:manage',
+    body: R.CreateVisitPlanBody,
+    responses: {
+      202: ok(S.PlanCreated, 'Visit plan created; poll GET /api/jobs/{jobId}'),
+      400: problem('a field is malformed or unknown (params.* named), or the supervisor has no stations; `field` names it'),
+      404: problem('no such supervisor in your scope (a supervisor user: any other supervisor)'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/visit-plans',
+    summary: 'Visit plans the caller may see, newest first (a supervisor user: its own), optionally of one supervisor and month',
+    permission: 'read',
+    query: R.VisitPlanListQuery,
+    responses: { 200: ok(S.VisitPlanList), 400: problem('a parameter is malformed'), 404: problem('no such supervisor in your scope') },
+  },
+  {
+    method: 'get',
+    path: '/api/visit-plans/{id}',
+    summary: 'A visit plan: calendar status and warnings, the verified result, the visits, the route (legs) and km, the announcement',
+    permission: 'read',
+    params: R.IdParams,
+    responses: { 200: ok(S.VisitPlan), 400: problem('malformed id'), 404: problem('no such visit plan in your scope') },
+  },
+  {
+    method: 'patch',
+    path: '/api/visit-plans/{id}/visits/{stationId}',
+    summary: "Edit a draft's visit to a station: its theme, or its dates (re-verified by the solver's verifier; km recomputed)",
+    permission: 'visits:manage',
+    params: R.VisitEditParams,
+    body: R.VisitEditBody,
+    responses: {
+      200: ok(S.VisitPlan, 'The plan as edited'),
+      400: problem('a field is malformed, or the new dates break a visit rule (`field: dates`, `violations`)'),
+      404: problem('no such visit plan in your scope, or no visit to that station in it'),
+      409: problem('the plan is no draft'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/visit-plans/{id}/publish',
+    summary: "Publish a draft: announces the month's visits to the city, county and towns concerned (audited; `late` after the month began) and writes the visits, keeping those already recorded",
+    permission: 'visits:manage',
+    params: R.IdParams,
+    responses: {
+      200: ok(S.VisitPlan, 'Published'),
+      400: problem('malformed id'),
+      404: problem('no such visit plan in your scope'),
+      409: problem('the plan is no draft, or the stations changed or a visit was recorded since it was computed'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/visits',
+    summary: 'The visits of a month at the stations of a division, with their records (a supervisor user: its own)',
+    permission: 'read',
+    query: R.VisitsQuery,
+    responses: { 200: ok(S.VisitList), 400: problem('within or month missing or malformed'), 404: problem('no such division in your scope') },
+  },
+  {
+    method: 'post',
+    path: '/api/visits/{id}/record',
+    summary: 'Record a visit as done (hours) or missed (reason in notes): its supervisor or an admin; audited',
+    permission: 'visits:manage',
+    params: R.IdParams,
+    body: R.RecordVisitBody,
+    responses: {
+      200: ok(S.VisitRecord, 'Recorded'),
+      400: problem('a field is malformed: done without hours, missed without notes, more hours than the days hold, done before the visit began'),
+      404: problem('no such visit of yours (or, for an admin, in your scope)'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/supervisors/{id}/visits.ics',
+    summary: "A supervisor's visits of a month as iCalendar (RFC 5545): one event per visit day, UIDs stable across republishing, SEQUENCE = publication number",
+    permission: 'read',
+    params: R.EntityParams,
+    query: R.MonthQuery,
+    responses: { 200: ok(S.ICalendar, 'The calendar', 'text/calendar'), 400: problem('malformed id or month'), 404: problem('no such supervisor in your scope') },
+  },
+  {
+    method: 'post',
+    path: '/api/supervisors/{id}/calendar-token',
+    summary: "A new secret subscription URL for the supervisor's visits (shown once; replaces the previous one): its supervisor or an admin",
+    permission: 'visits:manage',
+    params: R.EntityParams,
+    responses: { 201: ok(S.CalendarToken, 'The URL, shown this once'), 400: problem('malformed id'), 404: problem('no such supervisor of yours') },
+  },
+  {
+    method: 'delete',
+    path: '/api/supervisors/{id}/calendar-token',
+    summary: "Revoke the supervisor's subscription URL: its feed answers 404 at once",
+    permission: 'visits:manage',
+    params: R.EntityParams,
+    responses: { 204: { description: 'Revoked (or there was none)' }, 400: problem('malformed id'), 404: problem('no such supervisor of yours') },
+  },
+  {
+    method: 'get',
+    path: '/ics/{token}.ics',
+    summary: "A supervisor's calendar subscription (iCalendar, visits from three months back on), by its secret token: no session needed",
+    public: true,
+    params: R.CalendarTokenParams,
+    responses: { 200: ok(S.ICalendar, 'The calendar', 'text/calendar'), 400: problem('malformed token'), 404: problem('no such token, or revoked') },
   },
   {
     method: 'post',

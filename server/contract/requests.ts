@@ -186,3 +186,31 @@ export const VisitPlanParams = z
 /** A month `YYYY-MM`. */
 export const Month = z.string().regex(/^20[0-9]{2}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM, e.g. 2026-02')
 export const CreateVisitPlanBody = z.object({ supervisorId: EntityId, month: Month, params: VisitPlanParams.optional() }).strict()
+/** GET /api/visit-plans: the caller's visit plans, optionally of one supervisor and month. */
+export const VisitPlanListQuery = z.object({ supervisorId: EntityId.optional(), month: Month.optional() }).strict()
+/** PATCH /api/visit-plans/:id/visits/:stationId: the visit of a station in a draft. */
+export const VisitEditParams = z.object({ id: Uuid, stationId: EntityId })
+/**
+ * A visit's theme (null clears it) and/or its dates: consecutive working days of the month,
+ * re-verified with every rule of the plan (a broken one is a 400 naming `dates`).
+ */
+export const VisitEditBody = z
+  .object({
+    theme: z.string().trim().min(1).max(200).nullable().optional(),
+    dates: z.array(CalendarDate).min(1).max(31).optional(),
+  })
+  .strict()
+/** GET /api/visits: the visits of a month at the stations of a division. */
+export const VisitsQuery = z.object({ within: DivisionCode, month: Month }).strict()
+/** POST /api/visits/:id/record: done needs `hours`; missed needs the reason in `notes`. */
+export const RecordVisitBody = z
+  .object({
+    status: z.enum(['done', 'missed']),
+    hours: z.number().positive().max(744).optional(),
+    notes: z.string().max(2000).optional(),
+  })
+  .strict()
+/** GET /api/supervisors/:id/visits.ics: the month of the feed. */
+export const MonthQuery = z.object({ month: Month }).strict()
+/** GET /ics/:token.ics: a calendar subscription token (43 base64url characters). */
+export const CalendarTokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a calendar token of 43 characters') })

@@ -407,3 +407,90 @@ export const CalendarYear = z.object({
   source: z.string(),
   days: z.array(z.object({ date: z.string(), workday: z.boolean(), name: z.string().optional() })).min(365).max(366),
 })
+
+// --- supervisors' visits (issue 11) --------------------------------------------------------
+
+const LngLat = z.array(z.number()).length(2)
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
+export const VISIT_PLAN_STATUSES = ['computing', 'draft', 'failed', 'published', 'superseded', 'discarded', 'cancelled'] as const
+
+/** The solver's verified outcome of a visit plan; `objective` = km. `edited`: a date was changed after solving (re-verified). */
+export const VisitPlanResult = z
+  .object({
+    status: z.string(),
+    verified: z.boolean(),
+    objective: z.number().nullable(),
+    explanations: z.array(z.object({ message: Text }).loose()).optional(),
+  })
+  .loose()
+
+const VisitPlanHead = z.object({
+  id: z.uuid(),
+  supervisorId: z.string(),
+  supervisorName: z.string(),
+  month: z.string(),
+  status: z.enum(VISIT_PLAN_STATUSES),
+  calendarStatus: z.enum(['official', 'unpublished']).nullable(),
+  calendarSource: z.string().nullable(),
+  warnings: z.array(Text),
+  result: VisitPlanResult,
+  totalKm: z.number().nullable(),
+  error: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  /** The announcement: when and by whom; `late` when published after the month had begun (Asia/Shanghai). */
+  publishedAt: z.string().nullable(),
+  publishedBy: z.string().nullable(),
+  late: z.boolean().nullable(),
+  /** The month's publication number (the ICS SEQUENCE of the visits it wrote). */
+  sequence: z.number().int().nullable(),
+})
+
+export const VisitPlan = VisitPlanHead.extend({
+  params: z.record(z.string(), z.unknown()),
+  base: LngLat.nullable(),
+  workingDays: z.array(IsoDate),
+  visits: z.array(
+    z.object({
+      stationId: z.string(),
+      stationName: z.string(),
+      townCode: z.string().nullable(),
+      townName: z.string().nullable(),
+      lnglat: LngLat.nullable(),
+      dates: z.array(IsoDate),
+      hours: z.number(),
+      theme: z.string().nullable(),
+    }),
+  ),
+  legs: z.array(z.object({ from: LngLat, to: LngLat, fromId: z.string(), toId: z.string(), date: IsoDate, km: z.number() })),
+})
+export const VisitPlanList = z.object({ plans: z.array(VisitPlanHead.extend({ stations: z.number().int() })) })
+
+export const VisitRecord = z.object({
+  id: z.uuid(),
+  supervisorId: z.string(),
+  supervisorName: z.string(),
+  stationId: z.string(),
+  stationName: z.string(),
+  townCode: z.string(),
+  townName: z.string(),
+  countyName: z.string().nullable(),
+  lnglat: LngLat,
+  month: z.string(),
+  dates: z.array(IsoDate),
+  hours: z.number(),
+  theme: z.string().nullable(),
+  planId: z.string().nullable(),
+  sequence: z.number().int(),
+  status: z.enum(['planned', 'done', 'missed']),
+  hoursDone: z.number().nullable(),
+  notes: z.string().nullable(),
+  recordedBy: z.string().nullable(),
+  recordedAt: z.string().nullable(),
+})
+export const VisitList = z.object({ within: z.string(), month: z.string(), visits: z.array(VisitRecord) })
+
+/** The subscription URL, shown once (only its hash is stored). */
+export const CalendarToken = z.object({ supervisorId: z.string(), url: z.string(), createdAt: z.string() })
+/** An iCalendar (RFC 5545) document. */
+export const ICalendar = z.string().meta({ description: 'text/calendar; charset=utf-8 (RFC 5545)' })

@@ -5,11 +5,16 @@
  */
 import type { Knex } from 'knex'
 import { JOB_ACTIVE_STATES, JOB_INTERRUPTED, type JobState, type JobStep } from '../contract/jobs.js'
-import { under } from './scope.js'
+import { SUPERVISOR_IN_SCOPE, under } from './scope.js'
+
+/** What a job computes: a plan (staff, grids, supervisors) or a supervisor's visit plan. */
+export type JobTarget = 'plan' | 'visitPlan'
 
 export interface JobRow {
   id: string
+  /** The id of the plan or visit plan it computes (`target` says which). */
   planId: string
+  target: JobTarget
   state: JobState
   progress: number
   step: JobStep | null
@@ -18,29 +23,43 @@ export interface JobRow {
 
 const parseStep = (v: unknown): JobStep | null => (typeof v === 'string' ? JSON.parse(v) : ((v as JobStep | null) ?? null))
 
-export async function insertJob(knex: Knex, job: { id: string; planId: string }): Promise<void> {
-  await knex('jobs').insert({ id: job.id, plan_id: job.planId, state: 'queued', progress: 0 })
+export async function insertJob(knex: Knex, job: { id: string; planId: string; target?: JobTarget }): Promise<void> {
+  const target = job.target === 'visitPlan' ? { visit_plan_id: job.planId } : { plan_id: job.planId }
+  await knex('jobs').insert({ id: job.id, ...target, state: 'queued', progress: 0 })
 }
 
-/** The job with this id whose plan lies within the scope, or null. */
-export async function findJob(knex: Knex, id: string, scope: string, opts: { forUpdate?: boolean } = {}): Promise<JobRow | null> {
-  const q = knex('jobs as j')
-    .join('plans as p', 'p.id', 'j.plan_id')
-    .select('j.id', 'j.plan_id as planId', 'j.state', 'j.progress', 'j.step', 'j.error')
-    .where('j.id', id)
-    .andWhereLike('p.within', under(scope))
-  if (opts.forUpdate) q.forUpdate()
-  const row = await q.first()
+/**
+ * The job with this id whose plan lies within the scope, or whose visit plan's supervisor
+ * the reader may see (based in or covering the scope; for a supervisor user, `ownSupervisorId`
+ * alone), or null.
+ */
+export async function findJob(knex: Knex, id: string, scope: string, opts: { forUpdate?: boolean; ownSupervisorId?: string | null } = {}): Promise<JobRow | null> {
+  const own = opts.ownSupervisorId ?? null
+  const { rows } = await knex.raw(
+    `select j.id, coalesce(j.plan_id, j.visit_plan_id) as "planId", case when j.plan_id is null then 'visitPlan' else 'plan' end as target,
+            j.state, j.progress, j.step, j.error
+       from jobs j
+       left join plans p on p.id = j.plan_id
+       left join visit_plans vp on vp.id = j.visit_plan_id
+       left join supervisors v on v.id = vp.supervisor_id
+      where j.id = ?
+        and (p.within like ? or (v.id is not null and ${own !== null ? 'v.id = ?' : SUPERVISOR_IN_SCOPE}))
+      ${opts.forUpdate ? 'for update of j' : ''}`,
+    [id, under(scope), ...(own !== null ? [own] : [under(scope), under(scope)])],
+  )
+  const row = rows[0]
   return row ? { ...row, progress: Number(row.progress), step: parseStep(row.step) } : null
 }
 
-/** Takes a queued job for this worker (queued → running): its plan's id, or null when it is no longer queued. */
-export async function claimJob(knex: Knex, id: string): Promise<string | null> {
-  const rows: Array<{ plan_id: string }> = await knex('jobs')
+/** Takes a queued job for this worker (queued → running): what it computes, or null when it is no longer queued. */
+export async function claimJob(knex: Knex, id: string): Promise<{ planId: string; target: JobTarget } | null> {
+  const rows: Array<{ plan_id: string | null; visit_plan_id: string | null }> = await knex('jobs')
     .where({ id, state: 'queued' })
     .update({ state: 'running', progress: 0, step: JSON.stringify({ step: 'started', done: 0, total: 1 }), started_at: knex.fn.now(), updated_at: knex.fn.now() })
-    .returning('plan_id')
-  return rows[0]?.plan_id ?? null
+    .returning(['plan_id', 'visit_plan_id'])
+  const row = rows[0]
+  if (!row) return null
+  return row.plan_id ? { planId: row.plan_id, target: 'plan' } : { planId: row.visit_plan_id!, target: 'visitPlan' }
 }
 
 /** Records progress of a job still queued or running; false (nothing written) otherwise. */
@@ -93,10 +112,12 @@ async function failJobs(knex: Knex, which: { staleSec?: number }, error = JOB_IN
   return knex.transaction(async (trx) => {
     const q = trx('jobs').whereIn('state', JOB_ACTIVE_STATES)
     if (which.staleSec !== undefined) q.where('state', 'running').andWhere('updated_at', '<', trx.raw(`now() - make_interval(secs => ?)`, [which.staleSec]))
-    const rows: Array<{ id: string; plan_id: string }> = await q.clone().select('id', 'plan_id').forUpdate()
+    const rows: Array<{ id: string; plan_id: string | null; visit_plan_id: string | null }> = await q.clone().select('id', 'plan_id', 'visit_plan_id').forUpdate()
     if (!rows.length) return 0
     await trx('jobs').whereIn('id', rows.map((r) => r.id)).update({ state: 'failed', error, updated_at: trx.fn.now() })
-    await trx('plans').whereIn('id', rows.map((r) => r.plan_id)).andWhere('status', 'computing').update({ status: 'failed', error })
+    const ids = (key: 'plan_id' | 'visit_plan_id') => rows.map((r) => r[key]).filter((v): v is string => v !== null)
+    await trx('plans').whereIn('id', ids('plan_id')).andWhere('status', 'computing').update({ status: 'failed', error })
+    await trx('visit_plans').whereIn('id', ids('visit_plan_id')).andWhere('status', 'computing').update({ status: 'failed', error })
     return rows.length
   })
 }

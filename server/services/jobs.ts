@@ -10,7 +10,7 @@
 import { setMaxListeners } from 'node:events'
 import type { Knex } from 'knex'
 import type { JobStep } from '../contract/jobs.js'
-import { claimJob, failInterruptedJobs, finishJob, heartbeat, reportProgress, requeueJob } from '../repositories/jobs.repository.js'
+import { claimJob, failInterruptedJobs, finishJob, heartbeat, reportProgress, requeueJob, type JobTarget } from '../repositories/jobs.repository.js'
 
 export interface JobContext {
   /** Aborted when the job is cancelled (here or by another process) or its worker stops. */
@@ -19,8 +19,8 @@ export interface JobContext {
   progress(fraction: number, step: JobStep): void
 }
 
-/** Computes the job (its row says what); throws to fail it. */
-export type JobHandler = (job: { id: string; planId: string }, ctx: JobContext) => Promise<void>
+/** Computes the job (its row says what: a plan, or a visit plan when `target` says so); throws to fail it. */
+export type JobHandler = (job: { id: string; planId: string; target?: JobTarget }, ctx: JobContext) => Promise<void>
 
 export interface JobQueue {
   readonly kind: 'in-process' | 'pg-boss'
@@ -67,15 +67,15 @@ export class JobRunner {
 
   /** Runs the job if it is still queued; resolves when it has ended (never rejects). */
   async run(jobId: string): Promise<void> {
-    let planId: string | null
+    let claimed: Awaited<ReturnType<typeof claimJob>>
     try {
-      planId = await claimJob(this.knex, jobId)
+      claimed = await claimJob(this.knex, jobId)
     } catch (err) {
       // Still queued: the next start (embedded) or another send (PostgreSQL) takes it up.
       this.opts.log?.(`job ${jobId} could not be claimed: ${(err as Error).message}`)
       return
     }
-    if (!planId) return // cancelled, or taken by another worker
+    if (!claimed) return // cancelled, or taken by another worker
     const controller = new AbortController()
     setMaxListeners(0, controller.signal) // every solve of the job (e.g. one per town) listens
     this.running.set(jobId, controller)
@@ -97,7 +97,7 @@ export class JobRunner {
       writes = writes.then(() => reportProgress(this.knex, jobId, f, step).then(() => undefined, () => undefined))
     }
     try {
-      await this.handler({ id: jobId, planId }, { signal: controller.signal, progress })
+      await this.handler({ id: jobId, ...claimed }, { signal: controller.signal, progress })
       await writes
       if (controller.signal.aborted) throw new Error(String(controller.signal.reason))
       await finishJob(this.knex, jobId, { state: 'done' })

@@ -24,6 +24,9 @@ import { gridsPlan } from './plans/grids.plan.js'
 import { staffBudgetBounds, staffPlan } from './plans/staff.plan.js'
 import { supervisorsPlan } from './plans/supervisors.plan.js'
 import { PlanInfeasible, type PlanStrategy, type PlanParams } from './plans/types.js'
+import { cancelComputingVisitPlan } from '../repositories/visit-plans.repository.js'
+import { computeVisitPlanJob } from './visit-plans.service.js'
+import { viewerOf } from './visits.service.js'
 
 const KINDS: Record<string, PlanStrategy<unknown>> = {
   staff: staffPlan as PlanStrategy<unknown>,
@@ -95,6 +98,7 @@ export async function createPlan(
 /** What a job worker runs: computes the job's plan from its row (any process can). */
 export function planJobHandler(knex: Knex): JobHandler {
   return async (job, ctx) => {
+    if (job.target === 'visitPlan') return computeVisitPlanJob(knex, job.planId, ctx)
     const plan = await plans.findPlan(knex, job.planId, '')
     if (!plan) throw new Error(`plan ${job.planId} of job ${job.id} does not exist`)
     if (plan.status !== 'computing') return // cancelled before it started
@@ -154,8 +158,9 @@ export async function getPlan(knex: Knex, user: SessionUser, id: string): Promis
   return plan
 }
 
+/** A job the user may see: its plan in scope, or its visit plan's supervisor visible (a supervisor user: its own). */
 export async function getJob(knex: Knex, user: SessionUser, id: string) {
-  const job = await findJob(knex, id, user.scope)
+  const job = await findJob(knex, id, user.scope, { ownSupervisorId: viewerOf(user).ownSupervisorId })
   if (!job) throw new NotFound(`job ${id} does not exist${scopeNote(user.scope)}`)
   return job
 }
@@ -167,8 +172,15 @@ export async function getJob(knex: Knex, user: SessionUser, id: string) {
  */
 export async function cancelJob(knex: Knex, jobs: JobQueue, user: SessionUser, id: string) {
   await knex.transaction(async (trx) => {
-    const job = await findJob(trx, id, user.scope, { forUpdate: true })
+    const job = await findJob(trx, id, user.scope, { forUpdate: true, ownSupervisorId: viewerOf(user).ownSupervisorId })
     if (!job) throw new NotFound(`job ${id} does not exist${scopeNote(user.scope)}`)
+    if (job.target === 'visitPlan') {
+      if (!(await markJobCancelled(trx, id)) || !(await cancelComputingVisitPlan(trx, job.planId))) {
+        throw new Conflict(`job ${id} is ${job.state}; only a queued or running job can be cancelled`, { jobState: job.state })
+      }
+      await audit(trx, { actor: user.username, action: 'visit_plan.cancel', entity: 'visit_plan', entityId: job.planId, details: { jobId: id } })
+      return
+    }
     const plan = await plans.findPlan(trx, job.planId, user.scope, { forUpdate: true })
     if (!(await markJobCancelled(trx, id)) || plan?.status !== 'computing') {
       throw new Conflict(`job ${id} is ${job.state}; only a queued or running job can be cancelled`, { jobState: job.state })

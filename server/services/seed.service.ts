@@ -7,6 +7,9 @@ import { findDivision } from '../repositories/divisions.repository.js'
 import { findUserByName, insertUser } from '../repositories/users.repository.js'
 import { hashPassword } from '../auth/password.js'
 import { SUPERVISOR_STATIONS } from '../../solver/policy.js'
+import { seedVisitHistory, type VisitHistoryReport } from './visit-history.seed.js'
+
+export { seedVisitHistory }
 
 export interface SeedReport {
   scope: GenerateScope
@@ -66,6 +69,16 @@ export async function seedDemoUsers(knex: Knex, city: string): Promise<string[]>
     added.push(`${u.username} (${u.role}, ${scope})`)
   }
   return added
+}
+
+/**
+ * The demo's supervision history (visit-history.seed.ts): the last three months of every
+ * supervisor of the city, the demo supervisor's visits recorded by the demo `supervisor` user.
+ */
+export async function seedDemoVisitHistory(knex: Knex, city: string, opts: { seed?: number; today?: string } = {}): Promise<VisitHistoryReport> {
+  const user = await findUserByName(knex, 'supervisor')
+  const recordedBy = user?.supervisorId ? { [user.supervisorId]: user.username } : {}
+  return seedVisitHistory(knex, city, { ...opts, recordedBy })
 }
 
 /**

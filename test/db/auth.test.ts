@@ -17,7 +17,8 @@ afterAll(() => app?.stop())
 
 describe('sign-in and sessions', () => {
   it('every /api route but health, login, me and openapi answers 401 without a session', async () => {
-    const open = new Set(['/api/health', '/api/login', '/api/openapi.json', '/api/me'])
+    // A calendar subscription is public: its secret token is the credential (visit-plans.test.ts).
+    const open = new Set(['/api/health', '/api/login', '/api/openapi.json', '/api/me', '/ics/{token}.ics'])
     for (const path of appRoutes(db)) {
       const concrete = path.replace('{code}', '9901').replace('{id}', 'x')
       const res = await call(app.url, path === '/api/login' || path === '/api/logout' ? 'POST' : 'GET', concrete + (concrete.includes('?') ? '' : '?within=9901'))

@@ -36,12 +36,12 @@ async function cli(command: string, file: string | null, env: NodeJS.ProcessEnv)
 
 /** Every table of the app in a fresh migration, PostGIS's spatial_ref_sys aside. */
 const APP_TABLES = [
-  'api_tokens', 'audit_log', 'audit_log_divisions', 'calendar_days', 'calendar_years', 'data_versions', 'divisions', 'geometry_versions', 'grid_unit_villages', 'grid_units', 'jobs', 'knex_migrations', 'knex_migrations_lock',
+  'api_tokens', 'audit_log', 'audit_log_divisions', 'calendar_days', 'calendar_tokens', 'calendar_years', 'data_versions', 'divisions', 'geometry_versions', 'grid_unit_villages', 'grid_units', 'jobs', 'knex_migrations', 'knex_migrations_lock',
   'login_throttle', 'plans', 'service_points', 'sessions', 'stations', 'supervisor_stations', 'supervisors', 'users',
-  'village_special_groups', 'workers',
+  'village_special_groups', 'visit_plans', 'visits', 'workers',
 ]
 
-/** Puts rows in every table: the network, a user with a session, a failed sign-in, an audited edit, a computed plan and its job. */
+/** Puts rows in every table: the network, a user with a session, a failed sign-in, an audited edit, a computed plan and its job, a published visit plan with its visits and a calendar token. */
 async function fillEveryTable(db: Database): Promise<void> {
   await loadDataset(db, compliantDataset(2))
   const app = await startApp(db)
@@ -60,6 +60,12 @@ async function fillEveryTable(db: Database): Promise<void> {
       state = (await get(app.url, `/api/jobs/${jobId}`, bureau)).body.state
     }
     expect(state).toBe('done')
+    const admin = await signIn(db, app.url, 'backup-admin', 'admin', '990101')
+    const visitPlan = await call(app.url, 'POST', '/api/visit-plans', { cookie: admin, body: { supervisorId: 'sv-990101-1', month: '2026-03' } })
+    expect(visitPlan.status, JSON.stringify(visitPlan.body)).toBe(202)
+    await app.jobs.idle()
+    expect((await call(app.url, 'POST', `/api/visit-plans/${visitPlan.body.id}/publish`, { cookie: admin })).status).toBe(200)
+    expect((await call(app.url, 'POST', '/api/supervisors/sv-990101-1/calendar-token', { cookie: admin })).status).toBe(201)
   } finally {
     await app.stop()
   }

@@ -205,14 +205,14 @@ export function get(base: string, path: string, cookie?: string): Promise<Reply>
 export const TEST_PASSWORD = 'correct horse battery'
 
 /** Creates the user if needed (password TEST_PASSWORD). */
-export async function ensureUser(db: Database, username: string, role: Role, scope: string): Promise<void> {
+export async function ensureUser(db: Database, username: string, role: Role, scope: string, supervisorId: string | null = null): Promise<void> {
   if (await findUserByName(db.knex, username)) return
-  await insertUser(db.knex, { username, passwordHash: await hashPassword(TEST_PASSWORD), role, scope })
+  await insertUser(db.knex, { username, passwordHash: await hashPassword(TEST_PASSWORD), role, scope, supervisorId })
 }
 
-/** Signs in as a (new or existing) user and returns the session cookie for requests. */
-export async function signIn(db: Database, base: string, username: string, role: Role, scope: string): Promise<string> {
-  await ensureUser(db, username, role, scope)
+/** Signs in as a (new or existing) user and returns the session cookie for requests; a supervisor user stands for `supervisorId`. */
+export async function signIn(db: Database, base: string, username: string, role: Role, scope: string, supervisorId: string | null = null): Promise<string> {
+  await ensureUser(db, username, role, scope, supervisorId)
   const res = await call(base, 'POST', '/api/login', { body: { username, password: TEST_PASSWORD } })
   if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`)
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]

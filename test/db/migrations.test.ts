@@ -18,6 +18,9 @@ const TABLES = [
   'audit_log_divisions',
   'calendar_years',
   'calendar_days',
+  'visit_plans',
+  'visits',
+  'calendar_tokens',
 ]
 
 async function tables(): Promise<string[]> {

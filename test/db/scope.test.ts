@@ -26,6 +26,9 @@ let cityUser: string
 let planB: { id: string; jobId: string }
 let sessionB: string
 let tokenB: string
+let visitPlanB: { id: string; jobId: string }
+let visitB: string
+let adminA: string
 
 beforeAll(async () => {
   db = await testDb()
@@ -41,6 +44,13 @@ beforeAll(async () => {
   await jobs.idle()
   sessionB = (await call(url, 'GET', '/api/sessions', { cookie: adminB })).body.sessions[0].id
   tokenB = (await call(url, 'POST', '/api/tokens', { cookie: adminB, body: { name: 'b' } })).body.id
+  // County B's supervisor publishes a month (an admin of county B plans it): a visit plan, its job and visits.
+  const visitAdminB = await signIn(db, url, 'scope-admin-b', 'admin', '990102')
+  visitPlanB = (await call(url, 'POST', '/api/visit-plans', { cookie: visitAdminB, body: { supervisorId: 'sv-990102-1', month: '2026-03' } })).body
+  await jobs.idle()
+  await call(url, 'POST', `/api/visit-plans/${visitPlanB.id}/publish`, { cookie: visitAdminB })
+  visitB = (await db.knex('visits').where({ supervisor_id: 'sv-990102-1' }).first()).id
+  adminA = await signIn(db, url, 'scope-admin-a', 'admin', '990101')
   userA = await signIn(db, url, 'scope-bureau-a', 'bureau', '990101')
   provinceUser = await signIn(db, url, 'scope-bureau-province', 'bureau', '99')
   cityUser = await signIn(db, url, 'scope-bureau-city', 'bureau', '9901')
@@ -53,7 +63,8 @@ afterAll(async () => {
 // The working-day calendar is national (the State Council's, the same for every scope); its PUT is admin-only (calendar.test.ts).
 // The OGC API's documents hold no data of a division (a collection's extent is the caller's own scope's),
 // and a user's tokens are the user's own (tokens.test.ts: another user's token is a 404).
-const NOT_SCOPED = ['/api/health', '/api/openapi.json', '/api/login', '/api/logout', '/api/me', '/api/divisions', '/api/calendar/{year}', '/api/tokens', '/ogc', '/ogc/conformance', '/ogc/api', '/ogc/collections', '/ogc/collections/{collectionId}']
+// A calendar subscription (/ics/{token}.ics) is answered by its secret token, not by a session's scope (visit-plans.test.ts).
+const NOT_SCOPED = ['/api/health', '/api/openapi.json', '/api/login', '/api/logout', '/api/me', '/api/divisions', '/api/calendar/{year}', '/api/tokens', '/ogc', '/ogc/conformance', '/ogc/api', '/ogc/collections', '/ogc/collections/{collectionId}', '/ics/{token}.ics']
 
 /** [route as documented, method, concrete path with county B's ids, body] */
 const cases = (): [string, string, string, unknown?][] => [
@@ -102,6 +113,22 @@ const cases = (): [string, string, string, unknown?][] => [
   ['/ogc/collections/{collectionId}/items/{featureId}', 'GET', '/ogc/collections/stations/items/st-990102001'],
   ['/ogc/collections/{collectionId}/items/{featureId}', 'GET', '/ogc/collections/grid-units/items/gu-990102001-1'],
   ['/ogc/collections/{collectionId}/items/{featureId}', 'GET', '/ogc/collections/service-points/items/sp-990102001-1'],
+  ...visitCases(),
+]
+
+/** County B's supervisor's visit plans, visits and calendar: the bureau of A reads none; an admin of A (who may manage visits) neither. */
+const visitCases = (): [string, string, string, unknown?][] => [
+  ['/api/visit-plans', 'POST', '/api/visit-plans', { supervisorId: 'sv-990102-1', month: '2026-04' }],
+  ['/api/visit-plans', 'GET', '/api/visit-plans?supervisorId=sv-990102-1'],
+  ['/api/visit-plans/{id}', 'GET', `/api/visit-plans/${visitPlanB.id}`],
+  ['/api/visit-plans/{id}/visits/{stationId}', 'PATCH', `/api/visit-plans/${visitPlanB.id}/visits/st-990102001`, { theme: 'x' }],
+  ['/api/visit-plans/{id}/publish', 'POST', `/api/visit-plans/${visitPlanB.id}/publish`],
+  ['/api/jobs/{id}', 'GET', `/api/jobs/${visitPlanB.jobId}`],
+  ['/api/visits', 'GET', '/api/visits?within=990102&month=2026-03'],
+  ['/api/visits/{id}/record', 'POST', `/api/visits/${visitB}/record`, { status: 'missed', notes: 'x' }],
+  ['/api/supervisors/{id}/visits.ics', 'GET', '/api/supervisors/sv-990102-1/visits.ics?month=2026-03'],
+  ['/api/supervisors/{id}/calendar-token', 'POST', '/api/supervisors/sv-990102-1/calendar-token'],
+  ['/api/supervisors/{id}/calendar-token', 'DELETE', '/api/supervisors/sv-990102-1/calendar-token'],
 ]
 
 describe('scope', () => {
@@ -119,10 +146,23 @@ describe('scope', () => {
       expect(JSON.stringify(res.body)).not.toContain('样例2县')
     }
     expect(await tableHashes(db.knex)).toEqual(before)
+    expect((await db.knex('visit_plans').where({ id: visitPlanB.id }).first()).status).toBe('published')
     const plan = (await db.knex('plans').where({ id: planB.id }).first()) as { status: string }
     expect(plan.status).toBe('draft')
     expect(await db.knex('sessions').where({ id: sessionB }).first()).toBeTruthy()
     expect(await db.knex('api_tokens').where({ id: tokenB }).first()).toBeTruthy()
+  })
+
+  it("an admin of county A (who manages visits) gets 404 for county B's visit plans, visits and calendar, and nothing changes", async () => {
+    const visits = await db.knex('visits').orderBy('id')
+    const plans = await db.knex('visit_plans').count({ n: '*' })
+    for (const [, method, path, body] of visitCases()) {
+      const res = await call(url, method, path, { cookie: adminA, body })
+      expect(res.status, `${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`).toBe(404)
+    }
+    expect(await db.knex('visits').orderBy('id')).toEqual(visits)
+    expect(await db.knex('visit_plans').count({ n: '*' })).toEqual(plans)
+    expect(await db.knex('calendar_tokens').where({ supervisor_id: 'sv-990102-1' })).toEqual([])
   })
 
   it('lists only what the scope holds', async () => {
@@ -138,6 +178,7 @@ const CODE_ROUTES: [string, (code: string) => string, string][] = [
   ...['villages', 'stations', 'grid-units', 'service-points', 'workers', 'supervisors', 'rules/check', 'coverage', 'plans', 'audit'].map(
     (kind): [string, (code: string) => string, string] => [`/api/${kind}`, (c) => `/api/${kind}?within=${c}`, 'within'],
   ),
+  ['/api/visits', (c) => `/api/visits?within=${c}&month=2026-03`, 'within'],
 ]
 
 describe('the province level', () => {

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
-const SOURCES = ['web/src', 'web/public', 'web/index.html', 'vite.config.ts', 'geodata/codes.ts', 'solver/policy.ts', 'server/contract/defaults.ts', 'server/services/coverage.ts']
+const SOURCES = ['web/src', 'web/public', 'web/index.html', 'vite.config.ts', 'geodata/codes.ts', 'solver/policy.ts', 'solver/visits/month.ts', 'server/contract/defaults.ts', 'server/services/coverage.ts']
 
 function newest(p: string): number {
   if (!fs.existsSync(p)) return 0

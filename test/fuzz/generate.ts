@@ -79,7 +79,28 @@ function poolsFor(op: DocOp, pools: Pools): Record<string, fc.Arbitrary<unknown>
     { weight: 6, arbitrary: pick(d.town) },
     { weight: 4, arbitrary: pick(d.village) },
   )
-  const id = op.template.startsWith('/api/plans/')
+  const id = op.template.startsWith('/api/visit-plans/')
+    ? pick(pools.visitPlans)
+    : op.template.startsWith('/api/visits/')
+      ? pick(pools.visits)
+      : op.template.startsWith('/api/supervisors/')
+        ? pick(pools.supervisors)
+        : idOf(op, pools)
+  return {
+    within: division,
+    code: op.template.startsWith('/api/villages/') ? pick(d.village) : division,
+    id,
+    stationId: pick(pools.stations),
+    supervisorId: pick(pools.supervisors),
+    month: fc.constantFrom('2026-02', '2026-03', '2026-12', '2027-01'),
+    ...commonPools(pools, division),
+  }
+}
+
+/** Ids of plans, jobs, workers and the rest by the operation's path. */
+function idOf(op: DocOp, pools: Pools): fc.Arbitrary<unknown> {
+  const pick = (xs: string[]) => (xs.length ? fc.constantFrom(...xs) : fc.constant('none'))
+  return op.template.startsWith('/api/plans/')
     ? pick(pools.plans)
     : op.template.startsWith('/api/jobs/')
       ? pick(pools.jobs)
@@ -89,10 +110,13 @@ function poolsFor(op: DocOp, pools: Pools): Record<string, fc.Arbitrary<unknown>
           op.template.startsWith('/api/sessions/') || op.template.startsWith('/api/tokens/')
           ? fc.uuid()
           : pick(pools.servicePoints)
+}
+
+/** Values of the other named parameters and properties. */
+function commonPools(pools: Pools, division: fc.Arbitrary<string>): Record<string, fc.Arbitrary<unknown>> {
+  const d = pools.divisions
+  const pick = (xs: string[]) => (xs.length ? fc.constantFrom(...xs) : fc.constant('none'))
   return {
-    within: division,
-    code: op.template.startsWith('/api/villages/') ? pick(d.village) : division,
-    id,
     to: fc.oneof(pick(pools.stations), pick(pools.servicePoints)),
     gridUnitId: pick(pools.gridUnits),
     villageCode: pick(d.village),

@@ -23,6 +23,9 @@ export interface Pools {
   supervisors: string[]
   plans: string[]
   jobs: string[]
+  /** A published visit plan of the demo supervisor, and its visits. */
+  visitPlans: string[]
+  visits: string[]
 }
 
 export interface World {
@@ -73,6 +76,7 @@ export async function openWorld(opts: { plan?: boolean } = {}): Promise<World> {
   const codes = async (level: string) => (await k('divisions').where({ level }).orderBy('code').pluck('code')) as string[]
   const ids = async (table: string) => (await k(table).orderBy('id').pluck('id')) as string[]
   const plan = opts.plan === false ? null : await draftPlan(url, sessions.planner, (await codes('town'))[0])
+  const visitPlan = opts.plan === false ? null : await publishedVisitPlan(url, sessions.supervisor, (await k('users').where({ username: 'supervisor' }).first()).supervisor_id)
   const pools: Pools = {
     divisions: { province: await codes('province'), city: await codes('city'), county: await codes('county'), town: await codes('town'), village: await codes('village') },
     stations: await ids('stations'),
@@ -81,7 +85,9 @@ export async function openWorld(opts: { plan?: boolean } = {}): Promise<World> {
     workers: await ids('workers'),
     supervisors: await ids('supervisors'),
     plans: plan ? [plan.id] : [],
-    jobs: plan ? [plan.jobId] : [],
+    jobs: plan ? [plan.jobId, visitPlan!.jobId] : [],
+    visitPlans: visitPlan ? [visitPlan.id] : [],
+    visits: await ids('visits'),
   }
   return {
     db,
@@ -93,6 +99,22 @@ export async function openWorld(opts: { plan?: boolean } = {}): Promise<World> {
     },
     stop: () => new Promise((r) => server.close(() => r())),
   }
+}
+
+/** The demo supervisor plans and publishes March 2026 (ended: planned whole); answers the plan and job ids. */
+async function publishedVisitPlan(url: string, supervisor: Session, supervisorId: string): Promise<{ id: string; jobId: string }> {
+  const headers: [string, string][] = [['Cookie', supervisor.cookie], ['X-CSRF-Token', supervisor.csrfToken], ['Content-Type', 'application/json']]
+  const created = await send(url, { method: 'POST', path: '/api/visit-plans', headers, body: Buffer.from(JSON.stringify({ supervisorId, month: '2026-03' })) })
+  if (created.status !== 202) throw new Error(`visit plan: ${created.status} ${created.body.toString()}`)
+  const plan = JSON.parse(created.body.toString()) as { id: string; jobId: string }
+  for (let i = 0; i < 600; i++) {
+    const job = await send(url, { method: 'GET', path: `/api/jobs/${plan.jobId}`, headers: [['Cookie', supervisor.cookie]] })
+    if (['done', 'failed'].includes(JSON.parse(job.body.toString()).state)) break
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  const published = await send(url, { method: 'POST', path: `/api/visit-plans/${plan.id}/publish`, headers: headers.slice(0, 2) })
+  if (published.status !== 200) throw new Error(`publish: ${published.status} ${published.body.toString()}`)
+  return plan
 }
 
 /** Creates a draft grids plan of a town and waits for its job; answers the plan and job ids. */

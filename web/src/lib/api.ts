@@ -65,12 +65,17 @@ export async function postJson<T>(path: string, body?: unknown): Promise<T> {
   return send<T>('POST', path, body)
 }
 
+/** PATCH a resource with a JSON body. */
+export async function patchJson<T>(path: string, body: unknown): Promise<T> {
+  return send<T>('PATCH', path, body)
+}
+
 /** DELETE a resource (answers 204: resolves to null). */
 export async function deleteJson(path: string): Promise<null> {
   return send<null>('DELETE', path)
 }
 
-async function send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+async function send<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',

@@ -77,7 +77,7 @@ class AppState {
     this.user = user
     const url = readUrl()
     if (url.m && (METRIC_IDS as readonly string[]).includes(url.m)) this.metric = url.m as MetricId
-    if (url.tab && tabsFor(user).includes(url.tab as Tab)) this.tab = url.tab as Tab
+    this.tab = tabOf(url.tab, user)
     this.camera = parseCamera(url.map) ? url.map! : null
     const wanted = url.d && isDivisionCode(url.d) && !isLevel(url.d, 'village') && this.inScope(url.d) ? url.d : null
     // The division to show first, then the lists the pickers need: one database connection
@@ -251,7 +251,7 @@ class AppState {
         d: this.within,
         m: this.metric === 'status' ? undefined : this.metric,
         s: selectionToString(this.selection),
-        tab: this.tab === 'dashboard' ? undefined : this.tab,
+        tab: this.tab === tabsFor(this.user)[0] ? undefined : this.tab,
         map: this.camera ?? undefined,
         lang,
         ...this.urlExtras(),

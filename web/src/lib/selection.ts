@@ -11,17 +11,20 @@ export interface Selection {
   id: string
 }
 
-export type Tab = 'dashboard' | 'details' | 'plan' | 'audit'
+export type Tab = 'visits' | 'dashboard' | 'details' | 'plan' | 'audit'
 const TABS: readonly Tab[] = ['dashboard', 'details', 'plan']
+/** A supervisor's home is its visits (it drafts no staffing plans). */
+const SUPERVISOR_TABS: readonly Tab[] = ['visits', 'dashboard', 'details']
 
-/** The panel's tabs for a user: the audit trail for the roles that may read it. */
+/** The panel's tabs for a user: the audit trail for the roles that may read it; a supervisor's visits first. */
 export function tabsFor(user: User | null): readonly Tab[] {
+  if (user?.role === 'supervisor') return SUPERVISOR_TABS
   return user && canReadAudit(user.role) ? [...TABS, 'audit'] : TABS
 }
 
-/** The tab named in a URL when this user has it, else the dashboard. */
+/** The tab named in a URL when this user has it, else the user's first tab. */
 export function tabOf(name: string | undefined, user: User | null): Tab {
-  return name && (tabsFor(user) as string[]).includes(name) ? (name as Tab) : 'dashboard'
+  return name && (tabsFor(user) as string[]).includes(name) ? (name as Tab) : tabsFor(user)[0]
 }
 
 const SEL_PREFIX: Record<SelectionKind, string> = { village: 'v', town: 't', county: 'c', station: 'st', point: 'sp' }

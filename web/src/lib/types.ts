@@ -84,3 +84,11 @@ export type {
 // The audit trail and the sessions are the server's own types (type-only).
 export type { AuditEntry, AuditPage } from '../../../server/services/audit.service'
 export type { SessionView } from '../../../server/services/sessions.service'
+
+// Supervisors' visit plans, visits and the working-day calendar (the contract's own schemas, type-only).
+export type VisitPlan = Body<typeof Api.VisitPlan>
+export type PlannedVisit = VisitPlan['visits'][number]
+export type VisitRecord = Body<typeof Api.VisitRecord>
+export type VisitList = Body<typeof Api.VisitList>
+export type CalendarYear = Body<typeof Api.CalendarYear>
+export type CalendarToken = Body<typeof Api.CalendarToken>
