@@ -19,6 +19,7 @@ import * as provincePlans from './20261201_0012_province_plans.js'
 import * as calendar from './20261201_0013_calendar.js'
 import * as planReview from './20261201_0015_plan_review.js'
 import * as geometryVersions from './20261201_0016_geometry_versions.js'
+import * as compliance from './20261201_0019_compliance.js'
 
 type Migration = { name: string; up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> }
 
@@ -39,6 +40,7 @@ export const migrations: Migration[] = [
   { name: '20261201_0013_calendar', ...calendar },
   { name: '20261201_0015_plan_review', ...planReview },
   { name: '20261201_0016_geometry_versions', ...geometryVersions },
+  { name: '20261201_0019_compliance', ...compliance },
 ]
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -24,6 +24,7 @@ import { ruleRoutes } from './routes/rules.js'
 import { tileRoutes } from './routes/tiles.js'
 import type { TileEncoder } from './services/tiles.service.js'
 import { calendarRoutes } from './routes/calendar.js'
+import { complianceRoutes } from './routes/compliance.js'
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist')
 
@@ -78,6 +79,7 @@ export function createApp(db: Database, opts: AppOptions = {}): Express {
   app.use(planRoutes(db.knex, jobs))
   app.use(editRoutes(db.knex))
   app.use(auditRoutes(db.knex))
+  app.use(complianceRoutes(db.knex))
   app.use('/api', notFoundHandler)
   // Tiles: the same session guard as /api (one middleware: tokens will join it there).
   app.use('/tiles', requireSession(db.knex))

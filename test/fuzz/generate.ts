@@ -95,6 +95,8 @@ function poolsFor(op: DocOp, pools: Pools): Record<string, fc.Arbitrary<unknown>
     id,
     to: fc.oneof(pick(pools.stations), pick(pools.servicePoints)),
     gridUnitId: pick(pools.gridUnits),
+    stationId: pick(pools.stations),
+    workerId: pick(pools.workers),
     villageCode: pick(d.village),
     // Never a demo user's name: its failures would lock the name the fuzz signs in with.
     username: fc.constantFrom('nobody', 'fuzz', 'root'),

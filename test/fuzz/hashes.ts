@@ -2,10 +2,11 @@
 import type { Knex } from 'knex'
 import { tableHashes } from '../../server/repositories/dataset.repository.js'
 
-/** md5 per network table and of `users`: equal data ⇔ equal hashes. */
+/** md5 per network table, of `users` and of the compliance records (migration 0019): equal data ⇔ equal hashes. */
 export async function fuzzHashes(knex: Knex): Promise<Record<string, string>> {
-  const users = await knex.raw(`select coalesce(md5(string_agg(t::text, '|' order by t.id)), 'empty') as h from users t`)
-  return { ...(await tableHashes(knex)), users: users.rows[0].h as string }
+  const hash = async (table: string) => (await knex.raw(`select coalesce(md5(string_agg(t::text, '|' order by t.id)), 'empty') as h from ?? t`, [table])).rows[0].h as string
+  const records = Object.fromEntries(await Promise.all(['station_scores', 'station_inspections', 'training_records'].map(async (t) => [t, await hash(t)] as const)))
+  return { ...(await tableHashes(knex)), users: await hash('users'), ...records }
 }
 
 /** The tables whose hash differs. */
