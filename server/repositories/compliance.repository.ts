@@ -222,3 +222,25 @@ export async function stationVisitHoursIfRecorded(knex: Knex, within: string, mo
   // The table exists but its reader is not on this branch: its columns are not ours to guess.
   return null
 }
+
+/** Inserts a whole history (the demo's), in batches, recorded by `recordedBy` at `recordedAt` (so the rows are deterministic). */
+export async function insertHistory(
+  knex: Knex,
+  history: {
+    scores: Array<{ stationId: string; quarter: string; score: number; inspector: string; date: string }>
+    inspections: Array<{ stationId: string; date: string; quarter: string; inspector: string; findings: string }>
+    training: Array<{ workerId: string; date: string; kind: string; hours: number; course: string }>
+  },
+  recordedBy: string,
+  recordedAt: string,
+): Promise<void> {
+  const meta = { recorded_by: recordedBy, recorded_at: recordedAt }
+  const batches: [string, Record<string, unknown>[]][] = [
+    ['station_scores', history.scores.map((r) => ({ station_id: r.stationId, quarter: r.quarter, score: r.score, inspector: r.inspector, scored_on: r.date, ...meta }))],
+    ['station_inspections', history.inspections.map((r) => ({ station_id: r.stationId, inspected_on: r.date, quarter: r.quarter, inspector: r.inspector, findings: r.findings, ...meta }))],
+    ['training_records', history.training.map((r) => ({ worker_id: r.workerId, trained_on: r.date, kind: r.kind, hours: r.hours, course: r.course, ...meta }))],
+  ]
+  await knex.transaction(async (trx) => {
+    for (const [table, rows] of batches) for (let i = 0; i < rows.length; i += 500) await trx(table).insert(rows.slice(i, i + 500))
+  })
+}
