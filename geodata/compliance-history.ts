@@ -55,7 +55,8 @@ export function generateComplianceHistory(data: Pick<Dataset, 'divisions' | 'sta
     const next = quarterRange(q).until
     for (const s of stations) {
       const low = planted.has(s.id) && quarters.indexOf(q) >= quarters.length - 2
-      const score = low ? 70 + rng.int(0, 18) / 2 : Math.round(rng.uniform(76, 98) * 2) / 2
+      // Otherwise mostly 80-98, now and then one quarter below 80 (no card unless two follow).
+      const score = low ? 70 + rng.int(0, 18) / 2 : rng.chance(0.06) ? 74 + rng.int(0, 11) / 2 : Math.round(rng.uniform(80, 98) * 2) / 2
       const date = addDays(next, rng.int(0, 9))
       out.scores.push({ stationId: s.id, quarter: q, score, inspector: rng.pick(INSPECTORS), date: date > today ? today : date })
     }
@@ -83,11 +84,11 @@ export function generateComplianceHistory(data: Pick<Dataset, 'divisions' | 'sta
     if (hired) out.training.push({ workerId: w.id, date: hired, kind: 'prejob', hours: rng.chance(0.08) ? rng.int(4, 12) : rng.pick([15, 16, 18]), course: '岗前培训：岗位职责与社会工作基础' })
     for (const year of [thisYear - 1, thisYear]) {
       const short = rng.chance(0.15)
-      const sessions = short ? rng.int(1, 3) : rng.int(5, 7)
+      const sessions = short ? rng.int(1, 3) : rng.int(6, 8)
       for (let i = 0; i < sessions; i++) {
         const date = `${year}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`
         if (date > today || (hired && date < hired)) continue
-        out.training.push({ workerId: w.id, date, kind: 'professional', hours: rng.pick([8, 8, 12, 16]), course: rng.pick(COURSES) })
+        out.training.push({ workerId: w.id, date, kind: 'professional', hours: rng.pick([8, 12, 12, 16]), course: rng.pick(COURSES) })
       }
     }
   }

@@ -2,7 +2,7 @@
  * What the user has chosen to look at, besides the division: the selected feature and the
  * panel's tab, and how the selection is written in the URL (`s=v:<code>`, lib/url.ts).
  */
-import { canReadAudit } from './roles'
+import { canManageCompliance, canReadAudit } from './roles'
 import type { User } from './types'
 
 export type SelectionKind = 'village' | 'town' | 'county' | 'station' | 'point'
@@ -11,12 +11,13 @@ export interface Selection {
   id: string
 }
 
-export type Tab = 'dashboard' | 'details' | 'plan' | 'audit'
+export type Tab = 'dashboard' | 'details' | 'plan' | 'audit' | 'compliance'
 const TABS: readonly Tab[] = ['dashboard', 'details', 'plan']
 
-/** The panel's tabs for a user: the audit trail for the roles that may read it. */
+/** The panel's tabs for a user: the audit trail and the compliance dashboard for the roles that use them. */
 export function tabsFor(user: User | null): readonly Tab[] {
-  return user && canReadAudit(user.role) ? [...TABS, 'audit'] : TABS
+  if (!user) return TABS
+  return [...TABS, ...(canReadAudit(user.role) ? (['audit'] as const) : []), ...(canManageCompliance(user.role) ? (['compliance'] as const) : [])]
 }
 
 /** The tab named in a URL when this user has it, else the dashboard. */

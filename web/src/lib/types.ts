@@ -81,3 +81,9 @@ export type {
 // The audit trail and the sessions are the server's own types (type-only).
 export type { AuditEntry, AuditPage } from '../../../server/services/audit.service'
 export type { SessionView } from '../../../server/services/sessions.service'
+
+export type ComplianceReport = Body<typeof Api.ComplianceReport>
+export type InspectionPlan = Body<typeof Api.InspectionPlan>
+export type StationScore = Body<typeof Api.StationScore>
+export type Inspection = Body<typeof Api.Inspection>
+export type TrainingRecord = Body<typeof Api.TrainingRecord>
