@@ -21,6 +21,7 @@ import * as planReview from './20261201_0015_plan_review.js'
 import * as geometryVersions from './20261201_0016_geometry_versions.js'
 import * as apiTokens from './20261201_0017_api_tokens.js'
 import * as visitPlans from './20261201_0018_visit_plans.js'
+import * as compliance from './20261201_0019_compliance.js'
 
 type Migration = { name: string; up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> }
 
@@ -43,6 +44,7 @@ export const migrations: Migration[] = [
   { name: '20261201_0016_geometry_versions', ...geometryVersions },
   { name: '20261201_0017_api_tokens', ...apiTokens },
   { name: '20261201_0018_visit_plans', ...visitPlans },
+  { name: '20261201_0019_compliance', ...compliance },
 ]
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

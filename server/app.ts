@@ -28,6 +28,7 @@ import { ogcRoutes } from './routes/ogc.js'
 import type { TileEncoder } from './services/tiles.service.js'
 import { calendarRoutes } from './routes/calendar.js'
 import { calendarFeedRoutes, visitRoutes } from './routes/visits.js'
+import { complianceRoutes } from './routes/compliance.js'
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist')
 
@@ -97,6 +98,7 @@ export function createApp(db: Database, opts: AppOptions = {}): Express {
   app.use(editRoutes(db.knex))
   app.use(auditRoutes(db.knex))
   app.use(tokenRoutes(db.knex))
+  app.use(complianceRoutes(db.knex))
   app.use('/api', notFoundHandler)
   // Tiles and the OGC API: the same guard, which there also takes API tokens (reads only).
   app.use('/tiles', requireSession(db.knex, { tokens: true }))

@@ -110,25 +110,38 @@ export const SUPERVISION_VISITS: Rule<{ perStationPerMonth: number; hoursPerVisi
  */
 export const DEFAULT_DETOUR_FACTOR = 1.3
 
-/** Share of stations the city supervision group inspects per quarter. Dongguan rules. */
+/**
+ * Share of stations the city supervision group (市双百办督导组) visits per quarter: at least
+ * 50 %. A scope's quarter meets it when inspected stations ≥ ⌈share × stations⌉, so 49 of 100
+ * is short and 50 of 100 is not. Dongguan station rules §二(4): "市双百办牵头成立督导组,
+ * 每季度实地走访不少于50%站点".
+ */
 export const QUARTERLY_INSPECTION_SHARE: Rule<number> = {
   value: 0.5,
-  source: 'Dongguan station rules',
-  text: { zh: '市督导组每季度抽查不少于50%的社工站', en: 'at least 50 % of stations inspected per quarter' },
+  source: 'Dongguan station rules §2(4)',
+  text: { zh: '市督导组每季度实地走访不少于50%的社工站', en: 'the city supervision group visits at least 50 % of stations per quarter' },
 }
 
-/** Yellow card: score below 80 in two consecutive quarters. Dongguan rules. */
+/**
+ * Yellow card (黄牌): a station scoring below 80 in two consecutive quarters. The card is
+ * shown at the second such quarter and every further one below 80; a quarter without a score
+ * breaks the run. Dongguan station rules §二(4): "连续两季度得分低于80分的站点亮黄牌整改".
+ */
 export const YELLOW_CARD: Rule<{ scoreBelow: number; consecutiveQuarters: number }> = {
   value: { scoreBelow: 80, consecutiveQuarters: 2 },
-  source: 'Dongguan station rules',
-  text: { zh: '连续两个季度考核低于80分亮黄牌', en: 'yellow card after two consecutive quarters below 80 points' },
+  source: 'Dongguan station rules §2(4)',
+  text: { zh: '连续两个季度考核得分低于80分的社工站亮黄牌整改', en: 'a station scoring below 80 in two consecutive quarters gets a yellow card' },
 }
 
-/** Training hours: pre-job ≥ 15 h; professional ≥ 48 h per year. Shaoguan plan §2(7). */
+/**
+ * Training hours per worker: pre-job (岗前培训) at least 15 hours, once, before or at the
+ * start of the post; professional (专业培训) at least 48 hours in each calendar year
+ * (Asia/Shanghai). Shaoguan plan §2(7): "岗前培训时长每人不少于15小时", "专业培训每人每年不少于48小时".
+ */
 export const TRAINING_HOURS: Rule<{ preJob: number; perYear: number }> = {
   value: { preJob: 15, perYear: 48 },
   source: 'Shaoguan plan §2(7)',
-  text: { zh: '岗前培训不少于15小时，每年专业培训不少于48小时', en: 'pre-job training ≥ 15 h; ≥ 48 h a year' },
+  text: { zh: '岗前培训每人不少于15小时；专业培训每人每年不少于48小时', en: 'pre-job training ≥ 15 h per worker; professional training ≥ 48 h per worker a year' },
 }
 
 /**

@@ -7,11 +7,26 @@ import { isWithin } from '../../geodata/codes.js'
 export const ROLES = ['admin', 'bureau', 'planner', 'supervisor', 'viewer'] as const
 export type Role = (typeof ROLES)[number]
 
-export type Permission = 'read' | 'plan:draft' | 'plan:apply' | 'network:edit' | 'visits:manage' | 'users:manage' | 'audit:read' | 'calendar:manage'
+/**
+ * `compliance:manage`: enter station scores, inspections and training records (the bureau's
+ * supervision records). `training:read`: see workers' training by name (personal data; others
+ * see the compliance report's training section as counts only).
+ */
+export type Permission =
+  | 'read'
+  | 'plan:draft'
+  | 'plan:apply'
+  | 'network:edit'
+  | 'visits:manage'
+  | 'users:manage'
+  | 'audit:read'
+  | 'calendar:manage'
+  | 'compliance:manage'
+  | 'training:read'
 
 const PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['read', 'plan:draft', 'plan:apply', 'network:edit', 'visits:manage', 'users:manage', 'audit:read', 'calendar:manage'],
-  bureau: ['read', 'plan:draft', 'plan:apply', 'network:edit', 'audit:read'],
+  admin: ['read', 'plan:draft', 'plan:apply', 'network:edit', 'visits:manage', 'users:manage', 'audit:read', 'calendar:manage', 'compliance:manage', 'training:read'],
+  bureau: ['read', 'plan:draft', 'plan:apply', 'network:edit', 'audit:read', 'compliance:manage', 'training:read'],
   planner: ['read', 'plan:draft', 'network:edit'],
   supervisor: ['read', 'visits:manage'],
   viewer: ['read'],

@@ -105,6 +105,35 @@ const OGC_OPERATIONS: Operation[] = [
     responses: { 200: ok(O.OgcFeature, 'GeoJSON Feature', GEOJSON), 400: problem('unknown collection, malformed id or an unknown parameter'), 404: problem('no such feature in your scope') },
   }),
 ]
+const recordList = (path: string, summary: string, schema: z.ZodType, query: z.ZodObject, permission: string): Operation => ({
+  method: 'get',
+  path,
+  summary,
+  permission,
+  query,
+  responses: { 200: ok(schema), 400: problem('within missing or malformed, or a malformed filter; `field` names it'), 404: problem('no such division in your scope') },
+})
+const recordCreate = (path: string, summary: string, schema: z.ZodType, body: z.ZodType, more: Record<number, ResponseSpec>): Operation => ({
+  method: 'post',
+  path,
+  summary,
+  permission: 'compliance:manage',
+  body,
+  responses: {
+    201: ok(schema, 'Recorded'),
+    400: problem('a field is malformed or unknown, a date in the future (Asia/Shanghai), or a quarter not the date\'s; `field` names it'),
+    404: problem('no such station or worker in your scope'),
+    ...more,
+  },
+})
+const recordDelete = (path: string, summary: string): Operation => ({
+  method: 'delete',
+  path,
+  summary,
+  permission: 'compliance:manage',
+  params: R.IdParams,
+  responses: { 204: { description: 'Deleted' }, 400: problem('malformed id'), 404: problem('no such record in your scope') },
+})
 
 export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/health', summary: 'Liveness, database kind, PostGIS version, data version', public: true, responses: { 200: ok(S.Health) } },
@@ -454,6 +483,33 @@ export const OPERATIONS: Operation[] = [
     params: R.IdParams,
     responses: { 204: { description: 'Revoked' }, 400: problem('malformed id'), 404: problem('no such token of yours') },
   },
+  {
+    method: 'get',
+    path: '/api/compliance',
+    summary:
+      "The supervision compliance report of a division for a quarter: stations without a visit of ≥ 16 h in a month, supervisors outside 5-8 stations, the city group's inspection share per quarter (≥ 50 %), quarterly station scores and yellow cards, workers below the training hours of the quarter's year (by name only for `training:read`)",
+    permission: 'read',
+    query: R.ComplianceQuery,
+    responses: { 200: ok(S.ComplianceReport), 400: problem('within or quarter missing or malformed; `field` names it'), 404: problem('no such division in your scope') },
+  },
+  {
+    method: 'get',
+    path: '/api/inspection-plan',
+    summary:
+      'The stations the city supervision group visits in a quarter: at least 50 %, every county represented, stations not inspected last quarter and low scorers first; deterministic, with reasons per station',
+    permission: 'read',
+    query: R.InspectionPlanQuery,
+    responses: { 200: ok(S.InspectionPlan), 400: problem('within not a city or county code, or quarter malformed; `field` names it'), 404: problem('no such division in your scope') },
+  },
+  recordList('/api/station-scores', "Quarterly scores of the division's stations (of one quarter, or all)", S.StationScoreList, R.StationRecordsQuery, 'read'),
+  recordCreate('/api/station-scores', "Record a station's score for a quarter (one per station and quarter); audited", S.StationScore, R.StationScoreBody, { 409: problem('the station already has a score for that quarter (`field`: quarter)') }),
+  recordDelete('/api/station-scores/{id}', 'Delete a station score (a correction); audited'),
+  recordList('/api/inspections', "Inspections of the division's stations by the city supervision group (of one quarter, or all)", S.InspectionList, R.StationRecordsQuery, 'read'),
+  recordCreate('/api/inspections', 'Record an inspection by the city supervision group; audited', S.Inspection, R.InspectionBody, {}),
+  recordDelete('/api/inspections/{id}', 'Delete an inspection record (a correction); audited'),
+  recordList('/api/training-records', "Training records of the division's workers (personal data: roles admin, bureau), of one year or all", S.TrainingList, R.TrainingRecordsQuery, 'training:read'),
+  recordCreate('/api/training-records', "Record hours of a worker's pre-job or professional training; audited", S.TrainingRecord, R.TrainingBody, {}),
+  recordDelete('/api/training-records/{id}', 'Delete a training record (a correction); audited'),
   {
     method: 'get',
     path: '/tiles/{layer}/{z}/{x}/{y}.mvt',

@@ -214,3 +214,34 @@ export const RecordVisitBody = z
 export const MonthQuery = z.object({ month: Month }).strict()
 /** GET /ics/:token.ics: a calendar subscription token (43 base64url characters). */
 export const CalendarTokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a calendar token of 43 characters') })
+
+/** A quarter `YYYYQn` (Asia/Shanghai), e.g. 2026Q3. */
+export const Quarter = z.string().regex(/^20[0-9]{2}Q[1-4]$/, 'a quarter YYYYQn, e.g. 2026Q3')
+/** A person's name as written on a record (an inspector). */
+const PersonName = z.string().trim().min(1).max(100)
+/** A number with at most one decimal (a refinement, not `multipleOf`: a float step like 0.1 is inexact in JSON schema validators). */
+const oneDecimal = (v: number) => Math.abs(v * 10 - Math.round(v * 10)) < 1e-6
+const halfSteps = (v: number) => Math.abs(v * 2 - Math.round(v * 2)) < 1e-6
+
+/** GET /api/compliance and GET /api/inspection-plan: a division and a quarter. */
+export const ComplianceQuery = z.object({ within: DivisionCode, quarter: Quarter }).strict()
+export const InspectionPlanQuery = ComplianceQuery
+
+/** GET /api/station-scores, /api/inspections: the records of a division, of one quarter or all. */
+export const StationRecordsQuery = z.object({ within: DivisionCode, quarter: Quarter.optional() }).strict()
+/** GET /api/training-records: the records of a division's workers, of one calendar year or all. */
+export const TrainingRecordsQuery = z.object({ within: DivisionCode, year: z.string().regex(/^20[0-9]{2}$/, 'a year 2000-2099, e.g. 2026').optional() }).strict()
+
+/** POST /api/station-scores: a station's score for a quarter (one per station and quarter), given on `date`. */
+export const StationScoreBody = z
+  .object({ stationId: EntityId, quarter: Quarter, score: z.number().min(0).max(100).refine(oneDecimal, 'a score 0-100 with at most one decimal'), inspector: PersonName, date: CalendarDate })
+  .strict()
+/** POST /api/inspections: a visit of the city supervision group; `quarter`, when given, must be the date's. */
+export const InspectionBody = z
+  .object({ stationId: EntityId, date: CalendarDate, quarter: Quarter.optional(), inspector: PersonName, findings: z.string().trim().max(4000) })
+  .strict()
+export const TRAINING_KINDS = ['prejob', 'professional'] as const
+/** POST /api/training-records: hours of a worker's pre-job or professional training on `date`. */
+export const TrainingBody = z
+  .object({ workerId: EntityId, date: CalendarDate, kind: z.enum(TRAINING_KINDS), hours: z.number().positive().max(200).refine(halfSteps, 'hours in steps of 0.5'), course: z.string().trim().min(1).max(200) })
+  .strict()

@@ -9,6 +9,7 @@ import { DIVISION_LEVELS } from '../../geodata/codes.js'
 import { SPECIAL_GROUPS, type SpecialGroup } from '../../solver/policy.js'
 import { COVERAGE_STATUSES } from '../services/coverage.js'
 import { RULE_IDS } from '../services/rules.js'
+import { INSPECTION_REASONS } from '../services/compliance.js'
 import { PLAN_STATUSES } from './jobs.js'
 import { PLAN_KINDS, PlanParams } from './requests.js'
 import { PlanDiff } from './plan-diffs.js'
@@ -494,3 +495,120 @@ export const VisitList = z.object({ within: z.string(), month: z.string(), visit
 export const CalendarToken = z.object({ supervisorId: z.string(), url: z.string(), createdAt: z.string() })
 /** An iCalendar (RFC 5545) document. */
 export const ICalendar = z.string().meta({ description: 'text/calendar; charset=utf-8 (RFC 5545)' })
+// ——— Supervision compliance (issue 11) ———
+
+const RecordMeta = { recordedBy: z.string(), recordedAt: z.iso.datetime() }
+const StationColumns = { stationId: z.string(), stationName: z.string(), townCode: z.string() }
+
+/** A station's score for a quarter. */
+export const StationScore = z.object({ id: z.uuid(), ...StationColumns, quarter: z.string(), score: z.number().min(0).max(100), inspector: z.string(), date: z.string(), ...RecordMeta })
+export const StationScoreList = z.object({ within: z.string(), quarter: z.string().nullable(), scores: z.array(StationScore) })
+
+/** A visit of the city supervision group to a station. */
+export const Inspection = z.object({ id: z.uuid(), ...StationColumns, quarter: z.string(), date: z.string(), inspector: z.string(), findings: z.string(), ...RecordMeta })
+export const InspectionList = z.object({ within: z.string(), quarter: z.string().nullable(), inspections: z.array(Inspection) })
+
+/** Hours of a worker's pre-job or professional training (personal data: roles with `training:read`). */
+export const TrainingRecord = z.object({
+  id: z.uuid(),
+  workerId: z.string(),
+  workerName: z.string(),
+  stationId: z.string(),
+  townCode: z.string(),
+  date: z.string(),
+  kind: z.enum(['prejob', 'professional']),
+  hours: z.number().positive(),
+  course: z.string(),
+  ...RecordMeta,
+})
+export const TrainingList = z.object({ within: z.string(), year: z.number().int().nullable(), records: z.array(TrainingRecord) })
+
+const RuleRef = z.object({ source: z.string(), text: Text })
+const Reason = z.object({ code: z.enum(INSPECTION_REASONS), ...Text.shape })
+
+/** GET /api/inspection-plan: which stations the city group visits in a quarter, and why. */
+export const InspectionPlan = z.object({
+  within: z.string(),
+  name: z.string(),
+  quarter: z.string(),
+  previousQuarter: z.string(),
+  rule: RuleRef.extend({ share: z.number() }),
+  stations: z.number().int().min(0),
+  required: z.number().int().min(0),
+  selected: z.number().int().min(0),
+  counties: z.array(z.object({ code: z.string(), name: z.string(), stations: z.number().int(), selected: z.number().int() })),
+  plan: z.array(
+    z.object({
+      rank: z.number().int().min(1),
+      ...StationColumns,
+      countyCode: z.string(),
+      countyName: z.string(),
+      selected: z.boolean(),
+      inspectedThisQuarter: z.boolean(),
+      inspectedLastQuarter: z.boolean(),
+      lastScore: z.object({ quarter: z.string(), score: z.number() }).nullable(),
+      yellowCard: z.boolean(),
+      reasons: z.array(Reason).min(1),
+    }),
+  ),
+})
+
+const Share = z.object({ stations: z.number().int().min(0), inspected: z.number().int().min(0), share: z.number().min(0), required: z.number().int().min(0), meets: z.boolean() })
+
+/** GET /api/compliance: the supervision rules in a division for a quarter (README "Compliance report"). */
+export const ComplianceReport = z.object({
+  within: z.string(),
+  name: z.string(),
+  quarter: z.string(),
+  months: z.array(z.string()).length(3),
+  quarters: z.array(z.string()).min(1),
+  visits: z.object({
+    rule: RuleRef,
+    /** false while the database holds no visit records (the visit records are not on this version yet). */
+    available: z.boolean(),
+    note: Text.nullable(),
+    missed: z.array(z.object({ ...StationColumns, month: z.string(), longestVisitHours: z.number().min(0) })),
+  }),
+  supervisors: z.object({
+    rule: RuleRef.extend({ min: z.number().int(), max: z.number().int() }),
+    outside: z.array(z.object({ supervisorId: z.string(), name: z.string(), countyCode: z.string(), stations: z.number().int().min(0) })),
+  }),
+  inspections: z.object({
+    rule: RuleRef.extend({ share: z.number() }),
+    quarters: z.array(Share.extend({ quarter: z.string() })),
+    counties: z.array(Share.extend({ code: z.string(), name: z.string() })),
+  }),
+  scores: z.object({
+    rule: RuleRef.extend({ scoreBelow: z.number(), consecutiveQuarters: z.number().int() }),
+    yellowCards: z.number().int().min(0),
+    stations: z.array(
+      z.object({
+        ...StationColumns,
+        scores: z.array(z.object({ quarter: z.string(), score: z.number().nullable(), yellowCard: z.boolean() })),
+        yellowCard: z.boolean(),
+      }),
+    ),
+  }),
+  training: z.object({
+    rule: RuleRef.extend({ preJob: z.number(), perYear: z.number() }),
+    year: z.number().int(),
+    /** The year has ended (Asia/Shanghai); before that, professional hours are the year's so far. */
+    yearComplete: z.boolean(),
+    workers: z.number().int().min(0),
+    preJobShort: z.number().int().min(0),
+    professionalShort: z.number().int().min(0),
+    /** true: the reader's role may not see workers by name (`training:read`): counts only, `gaps` empty. */
+    restricted: z.boolean(),
+    gaps: z.array(
+      z.object({
+        workerId: z.string(),
+        workerName: z.string(),
+        ...StationColumns,
+        preJobHours: z.number().min(0),
+        professionalHours: z.number().min(0),
+        preJobShort: z.number().min(0),
+        professionalShort: z.number().min(0),
+      }),
+    ),
+  }),
+})

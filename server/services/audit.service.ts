@@ -92,6 +92,18 @@ export function summarize(row: AuditRow): { zh: string; en: string } {
       return { zh: `创建 API 令牌「${str(d.name)}」（有效期至 ${str(d.expiresAt).slice(0, 10)}）`, en: `Created API token "${str(d.name)}" (expires ${str(d.expiresAt).slice(0, 10)})` }
     case 'token.revoke':
       return { zh: `撤销 API 令牌「${str(d.name)}」`, en: `Revoked API token "${str(d.name)}"` }
+    case 'station_score.record':
+      return { zh: `录入社工站 ${row.entityId} ${str(d.quarter)} 考核得分 ${str(d.score)}`, en: `Recorded a score of ${str(d.score)} for station ${row.entityId} in ${str(d.quarter)}` }
+    case 'inspection.record':
+      return { zh: `录入市督导组走访：社工站 ${row.entityId}（${str(d.date)}）`, en: `Recorded an inspection of station ${row.entityId} on ${str(d.date)}` }
+    case 'training.record':
+      return { zh: `录入社工 ${row.entityId} 培训 ${str(d.hours)} 小时（${str(d.date)}）`, en: `Recorded ${str(d.hours)} h of training for worker ${row.entityId} on ${str(d.date)}` }
+    case 'station_score.delete':
+    case 'inspection.delete':
+    case 'training.delete': {
+      const [zh, en] = row.action.startsWith('station_score') ? ['考核得分', 'score'] : row.action.startsWith('inspection') ? ['走访记录', 'inspection'] : ['培训记录', 'training record']
+      return { zh: `删除${zh}（${row.entityId}）`, en: `Deleted a ${en} of ${row.entityId}` }
+    }
     default:
       return { zh: `${row.action}：${row.entity} ${row.entityId ?? ''}`.trim(), en: `${row.action}: ${row.entity} ${row.entityId ?? ''}`.trim() }
   }

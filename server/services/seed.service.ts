@@ -10,6 +10,9 @@ import { SUPERVISOR_STATIONS } from '../../solver/policy.js'
 import { seedVisitHistory, type VisitHistoryReport } from './visit-history.seed.js'
 
 export { seedVisitHistory }
+import { shanghaiDate } from '../../solver/quarters.js'
+import { generateComplianceHistory } from '../../geodata/compliance-history.js'
+import { insertHistory } from '../repositories/compliance.repository.js'
 
 export interface SeedReport {
   scope: GenerateScope
@@ -19,10 +22,11 @@ export interface SeedReport {
 }
 
 /**
- * Generates and inserts the demo data of a city or the province. Refuses (without
- * writing) when any of its cities is already in the database.
+ * Generates and inserts the demo data of a city or the province, with its synthetic
+ * supervision history up to `now` (geodata/compliance-history.ts; the network tables do not
+ * depend on `now`). Refuses (without writing) when any of its cities is already in the database.
  */
-export async function seedDemo(knex: Knex, scope: GenerateScope, seed = 1): Promise<SeedReport> {
+export async function seedDemo(knex: Knex, scope: GenerateScope, seed = 1, now = new Date()): Promise<SeedReport> {
   const t0 = performance.now()
   const data = generateDataset(scope, { seed })
   const t1 = performance.now()
@@ -33,6 +37,8 @@ export async function seedDemo(knex: Knex, scope: GenerateScope, seed = 1): Prom
     }
   }
   await insertDataset(knex, data)
+  const today = shanghaiDate(now)
+  await insertHistory(knex, generateComplianceHistory(data, { seed, today }), 'demo', `${today}T00:00:00+08:00`)
   const t2 = performance.now()
   return { scope, counts: await countDivisions(knex), generateMs: Math.round(t1 - t0), insertMs: Math.round(t2 - t1) }
 }

@@ -36,9 +36,35 @@ async function cli(command: string, file: string | null, env: NodeJS.ProcessEnv)
 
 /** Every table of the app in a fresh migration, PostGIS's spatial_ref_sys aside. */
 const APP_TABLES = [
-  'api_tokens', 'audit_log', 'audit_log_divisions', 'calendar_days', 'calendar_tokens', 'calendar_years', 'data_versions', 'divisions', 'geometry_versions', 'grid_unit_villages', 'grid_units', 'jobs', 'knex_migrations', 'knex_migrations_lock',
-  'login_throttle', 'plans', 'service_points', 'sessions', 'stations', 'supervisor_stations', 'supervisors', 'users',
-  'village_special_groups', 'visit_plans', 'visits', 'workers',
+  'api_tokens',
+  'audit_log',
+  'audit_log_divisions',
+  'calendar_days',
+  'calendar_tokens',
+  'calendar_years',
+  'data_versions',
+  'divisions',
+  'geometry_versions',
+  'grid_unit_villages',
+  'grid_units',
+  'jobs',
+  'knex_migrations',
+  'knex_migrations_lock',
+  'login_throttle',
+  'plans',
+  'service_points',
+  'sessions',
+  'station_inspections',
+  'station_scores',
+  'stations',
+  'supervisor_stations',
+  'supervisors',
+  'training_records',
+  'users',
+  'village_special_groups',
+  'visit_plans',
+  'visits',
+  'workers',
 ]
 
 /** Puts rows in every table: the network, a user with a session, a failed sign-in, an audited edit, a computed plan and its job, a published visit plan with its visits and a calendar token. */
@@ -51,6 +77,14 @@ async function fillEveryTable(db: Database): Promise<void> {
     const moved = await call(app.url, 'POST', '/api/workers/w-990101001-p11/move', { cookie: bureau, body: { to: 'st-990101002' } })
     expect(moved.status, JSON.stringify(moved.body)).toBe(200)
     expect((await call(app.url, 'POST', '/api/tokens', { cookie: bureau, body: { name: 'backup' } })).status).toBe(201)
+    for (const [path, body] of [
+      ['/api/station-scores', { stationId: 'st-990101001', quarter: '2025Q1', score: 75, inspector: '李', date: '2025-03-31' }],
+      ['/api/inspections', { stationId: 'st-990101001', date: '2025-02-01', inspector: '王', findings: '' }],
+      ['/api/training-records', { workerId: 'w-990101001-s1', date: '2025-02-01', kind: 'prejob', hours: 8, course: '岗前培训' }],
+    ] as const) {
+      const res = await call(app.url, 'POST', path, { cookie: bureau, body })
+      expect(res.status, JSON.stringify(res.body)).toBe(201)
+    }
     const created = await call(app.url, 'POST', '/api/plans', { cookie: bureau, body: { kind: 'staff', within: '990101' } })
     expect(created.status, JSON.stringify(created.body)).toBe(202)
     const { jobId } = S.PlanCreated.parse(created.body)

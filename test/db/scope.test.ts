@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/connection.js'
-import { tableHashes } from '../../server/repositories/dataset.repository.js'
+import { allTableHashes, tableHashes } from '../../server/repositories/dataset.repository.js'
 import type { JobQueue } from '../../server/services/jobs.js'
 import { createApp } from '../../server/app.js'
 import { compliantDataset } from '../fixtures/compliant-dataset.js'
@@ -29,6 +29,7 @@ let tokenB: string
 let visitPlanB: { id: string; jobId: string }
 let visitB: string
 let adminA: string
+let recordsB: { score: string; inspection: string; training: string }
 
 beforeAll(async () => {
   db = await testDb()
@@ -51,6 +52,16 @@ beforeAll(async () => {
   await call(url, 'POST', `/api/visit-plans/${visitPlanB.id}/publish`, { cookie: visitAdminB })
   visitB = (await db.knex('visits').where({ supervisor_id: 'sv-990102-1' }).first()).id
   adminA = await signIn(db, url, 'scope-admin-a', 'admin', '990101')
+  const record = async (path: string, body: unknown) => {
+    const res = await call(url, 'POST', path, { cookie: adminB, body })
+    if (res.status !== 201) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`)
+    return res.body.id as string
+  }
+  recordsB = {
+    score: await record('/api/station-scores', { stationId: 'st-990102001', quarter: '2025Q1', score: 75, inspector: '李', date: '2025-03-31' }),
+    inspection: await record('/api/inspections', { stationId: 'st-990102001', date: '2025-02-01', inspector: '王', findings: '' }),
+    training: await record('/api/training-records', { workerId: 'w-990102001-s1', date: '2025-02-01', kind: 'prejob', hours: 8, course: '岗前培训' }),
+  }
   userA = await signIn(db, url, 'scope-bureau-a', 'bureau', '990101')
   provinceUser = await signIn(db, url, 'scope-bureau-province', 'bureau', '99')
   cityUser = await signIn(db, url, 'scope-bureau-city', 'bureau', '9901')
@@ -101,6 +112,17 @@ const cases = (): [string, string, string, unknown?][] => [
   ['/api/audit', 'GET', '/api/audit?within=990102'],
   ['/api/sessions', 'GET', '/api/sessions?user=scope-bureau-b'],
   ['/api/sessions/{id}', 'DELETE', `/api/sessions/${sessionB}`],
+  ['/api/compliance', 'GET', '/api/compliance?within=990102&quarter=2025Q1'],
+  ['/api/inspection-plan', 'GET', '/api/inspection-plan?within=990102&quarter=2025Q1'],
+  ['/api/station-scores', 'GET', '/api/station-scores?within=990102'],
+  ['/api/station-scores', 'POST', '/api/station-scores', { stationId: 'st-990102002', quarter: '2025Q1', score: 80, inspector: '李', date: '2025-03-31' }],
+  ['/api/station-scores/{id}', 'DELETE', `/api/station-scores/${recordsB.score}`],
+  ['/api/inspections', 'GET', '/api/inspections?within=990102'],
+  ['/api/inspections', 'POST', '/api/inspections', { stationId: 'st-990102002', date: '2025-02-01', inspector: '王', findings: '' }],
+  ['/api/inspections/{id}', 'DELETE', `/api/inspections/${recordsB.inspection}`],
+  ['/api/training-records', 'GET', '/api/training-records?within=990102'],
+  ['/api/training-records', 'POST', '/api/training-records', { workerId: 'w-990102001-s2', date: '2025-02-01', kind: 'professional', hours: 8, course: '个案管理' }],
+  ['/api/training-records/{id}', 'DELETE', `/api/training-records/${recordsB.training}`],
   ['/tiles/{layer}/{z}/{x}/{y}.mvt', 'GET', '/tiles/villages/0/0/0.mvt?scope=990102'],
   ['/tiles/{layer}.json', 'GET', '/tiles/villages.json?scope=990102'],
   ['/api/tokens/{id}', 'DELETE', `/api/tokens/${tokenB}`],
@@ -131,6 +153,9 @@ const visitCases = (): [string, string, string, unknown?][] => [
   ['/api/supervisors/{id}/calendar-token', 'DELETE', '/api/supervisors/sv-990102-1/calendar-token'],
 ]
 
+/** Hashes of the compliance records (migration 0019), which the scope cases must not change either. */
+const recordHashes = async () => Object.fromEntries(Object.entries(await allTableHashes(db.knex)).filter(([t]) => ['station_scores', 'station_inspections', 'training_records'].includes(t)))
+
 describe('scope', () => {
   it('has a case for every scoped route', () => {
     const covered = new Set(cases().map((c) => c[0]))
@@ -139,7 +164,7 @@ describe('scope', () => {
   })
 
   it("county A's user gets 403/404 for every read and write on county B, and nothing changes", async () => {
-    const before = await tableHashes(db.knex)
+    const before = { ...(await tableHashes(db.knex)), ...(await recordHashes()) }
     for (const [, method, path, body] of cases()) {
       const res = await call(url, method, path, { cookie: userA, body })
       expect([403, 404], `${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`).toContain(res.status)
@@ -147,6 +172,7 @@ describe('scope', () => {
     }
     expect(await tableHashes(db.knex)).toEqual(before)
     expect((await db.knex('visit_plans').where({ id: visitPlanB.id }).first()).status).toBe('published')
+    expect({ ...(await tableHashes(db.knex)), ...(await recordHashes()) }).toEqual(before)
     const plan = (await db.knex('plans').where({ id: planB.id }).first()) as { status: string }
     expect(plan.status).toBe('draft')
     expect(await db.knex('sessions').where({ id: sessionB }).first()).toBeTruthy()
@@ -175,16 +201,18 @@ describe('scope', () => {
 const CODE_ROUTES: [string, (code: string) => string, string][] = [
   ['/api/divisions/{code}', (c) => `/api/divisions/${c}`, 'code'],
   ['/api/divisions/{code}/children', (c) => `/api/divisions/${c}/children`, 'code'],
-  ...['villages', 'stations', 'grid-units', 'service-points', 'workers', 'supervisors', 'rules/check', 'coverage', 'plans', 'audit'].map(
+  ...['villages', 'stations', 'grid-units', 'service-points', 'workers', 'supervisors', 'rules/check', 'coverage', 'plans', 'audit', 'station-scores', 'inspections', 'training-records'].map(
     (kind): [string, (code: string) => string, string] => [`/api/${kind}`, (c) => `/api/${kind}?within=${c}`, 'within'],
   ),
   ['/api/visits', (c) => `/api/visits?within=${c}&month=2026-03`, 'within'],
+  ['/api/compliance', (c) => `/api/compliance?within=${c}&quarter=2025Q1`, 'within'],
 ]
 
 describe('the province level', () => {
   it('has a row for every GET route that takes a division code', () => {
     // The staff budget bounds take a county code alone (any other level is a 400 naming within: test/db/staff-recruit.test.ts).
-    const taking = cases().filter(([route, method, path]) => method === 'GET' && (route.includes('{code}') || path.includes('within=')) && route !== '/api/plans/staff/bounds')
+    // The inspection plan takes a city or county alone (a province is a 400 naming within: test/db/compliance.test.ts).
+    const taking = cases().filter(([route, method, path]) => method === 'GET' && (route.includes('{code}') || path.includes('within=')) && route !== '/api/plans/staff/bounds' && route !== '/api/inspection-plan')
     expect(new Set(CODE_ROUTES.map((r) => r[0]))).toEqual(new Set(taking.map((c) => c[0])))
   })
 

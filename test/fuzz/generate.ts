@@ -119,6 +119,8 @@ function commonPools(pools: Pools, division: fc.Arbitrary<string>): Record<strin
   return {
     to: fc.oneof(pick(pools.stations), pick(pools.servicePoints)),
     gridUnitId: pick(pools.gridUnits),
+    stationId: pick(pools.stations),
+    workerId: pick(pools.workers),
     villageCode: pick(d.village),
     // Never a demo user's name: its failures would lock the name the fuzz signs in with.
     username: fc.constantFrom('nobody', 'fuzz', 'root'),

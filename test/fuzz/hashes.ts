@@ -2,10 +2,11 @@
 import type { Knex } from 'knex'
 import { tableHashes } from '../../server/repositories/dataset.repository.js'
 
-/** md5 per network table, of `users` and of the visits and their records: equal data ⇔ equal hashes. */
+/** md5 per network table, of `users`, of the visits and of the compliance records: equal data ⇔ equal hashes. */
 export async function fuzzHashes(knex: Knex): Promise<Record<string, string>> {
   const hash = async (table: string) => (await knex.raw(`select coalesce(md5(string_agg(t::text, '|' order by t.id)), 'empty') as h from ?? t`, [table])).rows[0].h as string
-  return { ...(await tableHashes(knex)), users: await hash('users'), visits: await hash('visits') }
+  const records = Object.fromEntries(await Promise.all(['visits', 'station_scores', 'station_inspections', 'training_records'].map(async (t) => [t, await hash(t)] as const)))
+  return { ...(await tableHashes(knex)), users: await hash('users'), ...records }
 }
 
 /** The tables whose hash differs. */

@@ -123,3 +123,17 @@ export function fileStem(name: string): string {
   const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
   return `${name.replace(/[\\/:*?"<>|\s]+/g, '_')}-${day}`
 }
+
+/** An .xlsx workbook of several sheets, one per table (each as xlsxSheet makes it; repeated names get a number). */
+export async function toXlsxBook(tables: Table[]): Promise<Blob> {
+  const { default: writeXlsxFile } = await import('write-excel-file/universal')
+  const seen = new Set<string>()
+  const sheets = tables.map((table) => {
+    const { data, options } = xlsxSheet(table)
+    let name = options.sheet
+    for (let i = 2; seen.has(name); i++) name = sheetName(`${options.sheet.slice(0, 28)} ${i}`)
+    seen.add(name)
+    return { data, ...options, sheet: name }
+  })
+  return writeXlsxFile(sheets).toBlob()
+}

@@ -2,7 +2,7 @@
  * What the user has chosen to look at, besides the division: the selected feature and the
  * panel's tab, and how the selection is written in the URL (`s=v:<code>`, lib/url.ts).
  */
-import { canReadAudit } from './roles'
+import { canManageCompliance, canReadAudit } from './roles'
 import type { User } from './types'
 
 export type SelectionKind = 'village' | 'town' | 'county' | 'station' | 'point'
@@ -11,15 +11,16 @@ export interface Selection {
   id: string
 }
 
-export type Tab = 'visits' | 'dashboard' | 'details' | 'plan' | 'audit'
+export type Tab = 'visits' | 'dashboard' | 'details' | 'plan' | 'audit' | 'compliance'
 const TABS: readonly Tab[] = ['dashboard', 'details', 'plan']
 /** A supervisor's home is its visits (it drafts no staffing plans). */
 const SUPERVISOR_TABS: readonly Tab[] = ['visits', 'dashboard', 'details']
 
-/** The panel's tabs for a user: the audit trail for the roles that may read it; a supervisor's visits first. */
+/** The panel's tabs for a user: a supervisor's visits first; the audit trail and the compliance dashboard for the roles that use them. */
 export function tabsFor(user: User | null): readonly Tab[] {
-  if (user?.role === 'supervisor') return SUPERVISOR_TABS
-  return user && canReadAudit(user.role) ? [...TABS, 'audit'] : TABS
+  if (!user) return TABS
+  if (user.role === 'supervisor') return SUPERVISOR_TABS
+  return [...TABS, ...(canReadAudit(user.role) ? (['audit'] as const) : []), ...(canManageCompliance(user.role) ? (['compliance'] as const) : [])]
 }
 
 /** The tab named in a URL when this user has it, else the user's first tab. */
