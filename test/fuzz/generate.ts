@@ -106,8 +106,8 @@ function idOf(op: DocOp, pools: Pools): fc.Arbitrary<unknown> {
       ? pick(pools.jobs)
       : op.template.startsWith('/api/workers/')
         ? pick(pools.workers)
-        : // Sessions and API tokens: an id of the right shape naming none (a pool of another kind would never match the schema).
-          op.template.startsWith('/api/sessions/') || op.template.startsWith('/api/tokens/')
+        : // Sessions, API tokens and compliance records: an id of the right shape naming none (a pool of another kind would never match the uuid schema, and fast-check's filter would loop forever).
+          /^\/api\/(sessions|tokens|station-scores|inspections|training-records)\//.test(op.template)
           ? fc.uuid()
           : pick(pools.servicePoints)
 }
