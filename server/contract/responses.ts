@@ -564,7 +564,7 @@ export const ComplianceReport = z.object({
   quarters: z.array(z.string()).min(1),
   visits: z.object({
     rule: RuleRef,
-    /** false while the database holds no visit records (the visit records are not on this version yet). */
+    /** Always true since the visit records exist (kept for clients of the first version). */
     available: z.boolean(),
     note: Text.nullable(),
     missed: z.array(z.object({ ...StationColumns, month: z.string(), longestVisitHours: z.number().min(0) })),

@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex'
 import { SUPERVISOR_IN_SCOPE, under } from './scope.js'
+import { stationVisitHours } from './visits.repository.js'
 
 export interface StationRef {
   id: string
@@ -205,24 +206,10 @@ export async function supervisorLoads(knex: Knex, within: string): Promise<Array
   return rows
 }
 
-/**
- * Hours of the longest recorded visit per station of the scope in `month` (`YYYY-MM`), or
- * null when this database has no visit records yet.
- *
- * TODO(visitplans): visit records are being built on branch `visitplans`, which will provide
- * `stationVisitHours(knex, within, month)` in server/repositories/visits.repository.ts. Until
- * it lands on main there is no `visits` table and this answers null (the report then says
- * the section is unavailable; no data is made up). When it lands, call it here.
- */
-export async function stationVisitHoursIfRecorded(knex: Knex, within: string, month: string): Promise<Map<string, number> | null> {
-  void within
-  void month
-  const { rows } = await knex.raw(`select to_regclass('visits') is not null as present`)
-  if (!rows[0].present) return null
-  // The table exists but its reader is not on this branch: its columns are not ours to guess.
-  return null
+/** Hours of the longest visit recorded as done per station of the scope in `month` (`YYYY-MM`; the visit records of visits.repository.ts). */
+export async function longestVisitHours(knex: Knex, within: string, month: string): Promise<Map<string, number>> {
+  return new Map((await stationVisitHours(knex, within, month)).map((r) => [r.stationId, r.longestVisitHours]))
 }
-
 /** Inserts a whole history (the demo's), in batches, recorded by `recordedBy` at `recordedAt` (so the rows are deterministic). */
 export async function insertHistory(
   knex: Knex,

@@ -215,7 +215,7 @@ describe('the compliance report, each rule by hand', () => {
     expect(list.body.records.map((x: { date: string }) => x.date)).toEqual(['2025-12-31', '2025-12-31', '2025-01-01'])
   })
 
-  it('lists supervisors outside 5-8 stations and says visit records are not available yet', async () => {
+  it('lists supervisors outside 5-8 stations, and the station-months without a visit of 16 h', async () => {
     // Move two stations of county 01 to county 02's supervisor: 3 and 7 stations.
     await db.knex('supervisor_stations').whereIn('station_id', [st(1, 1), st(1, 2)]).update({ supervisor_id: 'sv-990102-1' })
     const r = (await get(city, '/api/compliance?within=990101&quarter=2025Q1')).body
@@ -224,8 +224,10 @@ describe('the compliance report, each rule by hand', () => {
     const city2 = (await get(city, '/api/compliance?within=9901&quarter=2025Q1')).body
     expect(city2.supervisors.outside.map((s: { supervisorId: string }) => s.supervisorId)).toEqual(['sv-990101-1'])
     await db.knex('supervisor_stations').whereIn('station_id', [st(1, 1), st(1, 2)]).update({ supervisor_id: 'sv-990101-1' })
-    expect(r.visits).toMatchObject({ available: false, missed: [] })
-    expect(r.visits.note.zh).toContain('16小时')
+    // No visit recorded in the fixture: each of the county's 5 stations misses each month of the quarter.
+    expect(r.visits).toMatchObject({ available: true, note: null })
+    expect(r.visits.missed).toHaveLength(15)
+    expect(r.visits.missed[0]).toEqual({ stationId: st(1, 1), stationName: '样例1镇社工站', townCode: '990101001', month: '2025-01', longestVisitHours: 0 })
     expect(r.months).toEqual(['2025-01', '2025-02', '2025-03'])
   })
 })
