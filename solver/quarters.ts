@@ -5,6 +5,8 @@
  */
 
 const QUARTER = /^(20\d{2})Q([1-4])$/
+/** Any four-digit year: arithmetic steps out of 2000-2099 (the quarter before 2000Q1 is 1999Q4). */
+const ANY_QUARTER = /^(\d{4})Q([1-4])$/
 
 /** True when `s` is a quarter written `YYYYQn` (n = 1-4), 2000-2099. */
 export function isQuarter(s: unknown): s is string {
@@ -12,7 +14,7 @@ export function isQuarter(s: unknown): s is string {
 }
 
 function parts(quarter: string): [number, number] {
-  const m = QUARTER.exec(quarter)
+  const m = ANY_QUARTER.exec(quarter)
   if (!m) throw new Error(`not a quarter YYYYQn: ${quarter}`)
   return [Number(m[1]), Number(m[2])]
 }

@@ -15,6 +15,9 @@ describe('quarters (Asia/Shanghai)', () => {
     expect(quarterOfDate('2026-06-30')).toBe('2026Q2')
     expect(shiftQuarter('2026Q1', -1)).toBe('2025Q4')
     expect(shiftQuarter('2025Q4', 1)).toBe('2026Q1')
+    // The first quarter the API takes has history before it (found by the fuzz tier: a 500 on 2000Q1).
+    expect(quartersEndingAt('2000Q1', 3)).toEqual(['1999Q3', '1999Q4', '2000Q1'])
+    expect(shiftQuarter('2000Q1', -2)).toBe('1999Q3')
     expect(quartersEndingAt('2026Q2', 4)).toEqual(['2025Q3', '2025Q4', '2026Q1', '2026Q2'])
     expect(quarterMonths('2026Q4')).toEqual(['2026-10', '2026-11', '2026-12'])
     expect(quarterRange('2026Q4')).toEqual({ from: '2026-10-01', until: '2027-01-01' })
